@@ -1,0 +1,28 @@
+"""The attribution structure the nlp components share on ``doc._.attributions``.
+
+Components fill it in pipeline order: attribution (source, cue, content, kind) →
+speakers (resolved) → qualifiers (medium, cue class, hedged) → time (utterance date).
+Offsets are character offsets into ``doc.text``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class Attribution:
+    """A mutable attribution under construction; ``claims.doc_to_claims`` freezes it."""
+
+    cue: tuple[int, int]
+    cue_lemma: str
+    content: list[tuple[int, int]]
+    kind: str  # direct | indirect | mixed
+    source: tuple[int, int] | None = None
+    resolved: str | None = None
+    medium: tuple[int, int] | None = None
+    cue_class: str = "other"
+    hedged: bool = False
+    date: tuple[str, int, int] | None = None  # (iso value, start, end)
+    rule: str = ""  # which rule produced it, for debugging and evaluation
+    extra: dict[str, object] = field(default_factory=dict)

