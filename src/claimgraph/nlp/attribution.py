@@ -1,6 +1,477 @@
-"""Attribution rules (work in progress)."""
+"""Attribution rules: find the source, cue and content of every attribution in a parsed Doc.
+
+The rules follow the PolNeAR annotation guidelines: a cue is a reporting word from the
+lexicon (``data/cues.tsv``) with its verb group (auxiliaries, negation, adjacent adverbs,
+particles); the source is the cue's subject (or the object of "according to", the agent of a
+passive, the subject inherited through a conjunction or a participle); the content is the
+quotation next to the cue when there is one, else the cue's clausal complement
+(that-clause, to-infinitive), else its object. Quotes continued after "she said" or in the
+next paragraph become further fragments of the same content. Only outermost attributions
+are kept (an attribution inside another's content is not reported), as the guidelines ask.
+"""
+
 from __future__ import annotations
-from spacy.tokens import Doc
+
+import bisect
+from collections.abc import Iterable
+
+from spacy.tokens import Doc, Span, Token
+
+from claimgraph.nlp.lexicon import Lexicon, load_lexicon
 from claimgraph.nlp.model import Attribution
+
+SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
+CLAUSAL = {"ccomp", "xcomp"}
+OBJECTS = {"dobj", "attr", "oprd"}
+# words of the verb group kept in a cue when they stand right next to the verb
+VERB_GROUP_LEFT = {"aux", "auxpass", "neg", "advmod"}
+VERB_GROUP_RIGHT = {"prt"}
+QUOTE_CHARS = "“”\"'‘’«»„"
+TRAILING_PUNCT = ",.;:!?—–-)( \n\t"
+MIN_QUOTE_WORDS = 4  # shorter quotes without a cue of their own are scare quotes
+
+
+def _token_at(doc: Doc, char: int) -> int:
+    """Index of the token that contains or follows character ``char``."""
+    starts = [t.idx for t in doc]
+    i = bisect.bisect_right(starts, char) - 1
+    return max(i, 0)
+
+
+class _Quotes:
+    """Quotes of one Doc with fast lookups."""
+
+    def __init__(self, doc: Doc, quotes: list[tuple[int, int]]) -> None:
+        self.doc = doc
+        self.spans = sorted(quotes)
+        self.starts = [s for s, _ in self.spans]
+
+    def containing(self, char: int) -> tuple[int, int] | None:
+        i = bisect.bisect_right(self.starts, char) - 1
+        if i >= 0 and self.spans[i][0] <= char < self.spans[i][1]:
+            return self.spans[i]
+        return None
+
+    def starting_in(self, lo: int, hi: int) -> list[tuple[int, int]]:
+        i = bisect.bisect_left(self.starts, lo)
+        out = []
+        while i < len(self.spans) and self.spans[i][0] < hi:
+            out.append(self.spans[i])
+            i += 1
+        return out
+
+
+def _subtree_bounds(tokens: Iterable[Token]) -> tuple[int, int] | None:
+    toks = list(tokens)
+    if not toks:
+        return None
+    return min(t.idx for t in toks), max(t.idx + len(t) for t in toks)
+
+
+def _trim(text: str, start: int, end: int, keep_quotes: bool = True) -> tuple[int, int]:
+    """Drop surrounding spaces and punctuation; keep quotation marks that enclose text."""
+    while start < end and (text[start].isspace() or text[start] in ",;:—–-)"):
+        start += 1
+    while end > start and (text[end - 1] in TRAILING_PUNCT):
+        end -= 1
+    if not keep_quotes:
+        while start < end and text[start] in QUOTE_CHARS:
+            start += 1
+        while end > start and text[end - 1] in QUOTE_CHARS:
+            end -= 1
+    # an unmatched closing mark at the end belongs to an outer quote
+    if end > start and text[end - 1] in "”\"" and text.count("“", start, end) + text.count(
+        '"', start, end - 1
+    ) == 0:
+        end -= 1
+        while end > start and text[end - 1] in TRAILING_PUNCT:
+            end -= 1
+    if start < end and text[start] in "“" and "”" not in text[start:end]:
+        start += 1
+    return start, end
+
+
+def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Content fragments never cross a line break (as brat annotations do)."""
+    frags = []
+    pos = start
+    while pos < end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl == -1 else nl
+        s, e = pos, stop
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if e > s:
+            frags.append((s, e))
+        pos = stop + 1
+    return frags
+
+
+class AttributionRules:
+    """Apply the rules to one Doc."""
+
+    def __init__(self, doc: Doc, quotes: list[tuple[int, int]], lexicon: Lexicon) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.quotes = _Quotes(doc, quotes)
+        self.lex = lexicon
+
+    # --- cues -------------------------------------------------------------------------
+    def is_cue(self, tok: Token) -> bool:
+        lemma = tok.lemma_.lower()
+        if tok.pos_ in ("VERB", "AUX"):
+            return lemma in self.lex.verbs
+        if tok.pos_ in ("NOUN", "PROPN"):
+            return lemma in self.lex.nouns
+        return False
+
+    def cue_span(self, verb: Token, content: tuple[int, int] | None) -> tuple[int, int]:
+        """The verb group around ``verb``: contiguous auxiliaries, negation, adverbs, particles."""
+        doc = self.doc
+        left = verb.i
+        kids_left = {c.i for c in verb.lefts if c.dep_ in VERB_GROUP_LEFT}
+        while left - 1 >= 0 and (left - 1) in kids_left:
+            left -= 1
+        right = verb.i
+        kids_right = {c.i for c in verb.rights if c.dep_ in VERB_GROUP_RIGHT}
+        while right + 1 < len(doc) and (right + 1) in kids_right:
+            right += 1
+        # a linking preposition belongs to the cue when its object is the content:
+        # "called for", "referring to", "talked about"
+        nxt = right + 1
+        if nxt < len(doc) and doc[nxt].dep_ == "prep" and doc[nxt].head.i == verb.i:
+            prep = doc[nxt]
+            if prep.lower_ in self.lex.linking_preps and content is not None:
+                objs = [o for o in prep.children if o.dep_ in ("pobj", "pcomp")]
+                if objs and min(t.idx for t in objs[0].subtree) == content[0]:
+                    right = nxt
+        start = doc[left].idx
+        end = doc[right].idx + len(doc[right])
+        if content is not None and content[0] < end and content[0] > start:
+            end = verb.idx + len(verb)
+        return start, end
+
+    # --- sources ------------------------------------------------------------------------
+    def subject_of(self, verb: Token, depth: int = 0) -> tuple[Token, Token | None] | None:
+        """The token heading the source, and a subtree to leave out of it (a noun's
+        participle: "a tweet attacking X" → "a tweet")."""
+        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+        for c in verb.children:
+            if c.dep_ == "agent":
+                objs = [o for o in c.children if o.dep_ == "pobj"]
+                if objs:
+                    return objs[0], None
+        if passive:
+            return None
+        for c in verb.children:
+            if c.dep_ in ("nsubj", "csubj"):
+                return c, None
+        if depth >= 3 or verb.head is verb:
+            return None
+        head = verb.head
+        if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON"):
+            return head, verb
+        if verb.dep_ == "pcomp" and head.dep_ == "prep":
+            return self.subject_of(head.head, depth + 1)
+        if verb.dep_ in ("conj", "xcomp", "advcl"):
+            if verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VB"):
+                return None
+            return self.subject_of(head, depth + 1)
+        return None
+
+    def source_span(
+        self, subj: Token, cue: tuple[int, int], leave_out: Token | None = None
+    ) -> tuple[int, int] | None:
+        if subj.dep_ == "expl" or subj.lower_ == "there":
+            return None  # empty subjects of "there is concern that"
+        skip = {t.i for t in leave_out.subtree} if leave_out is not None else set()
+        toks = [t for t in subj.subtree if t.i not in skip and not (cue[0] <= t.idx < cue[1])]
+        # a relative clause is incidental to who the source is
+        for t in list(toks):
+            if t.dep_ == "relcl" and t.head.i == subj.i:
+                rel_start = min(x.i for x in t.subtree)
+                toks = [x for x in toks if x.i < rel_start]
+                break
+        b = self.span_of(toks, subj)
+        if b is None:
+            return None
+        s, e = b
+        # parenthetical commas belong to the source: "Dean, a former chairman,"
+        if "," in self.text[s:e] and self.text[e : e + 1] == ",":
+            e += 1
+        return s, e
+
+    def span_of(
+        self, toks: list[Token], anchor: Token, keep_quotes: bool = False
+    ) -> tuple[int, int] | None:
+        """The contiguous run of ``toks`` around ``anchor`` within its paragraph, with
+        punctuation trimmed from both ends (quotation marks kept when they pair)."""
+        if not toks:
+            return None
+        toks = sorted(toks, key=lambda t: t.i)
+        idx = [t.i for t in toks]
+        pos = bisect.bisect_left(idx, anchor.i)
+        if pos >= len(toks) or toks[pos].i != anchor.i:
+            pos = min(pos, len(toks) - 1)
+        lo = hi = pos
+        while lo > 0 and toks[lo - 1].i == toks[lo].i - 1 and "\n" not in toks[lo - 1].text_with_ws:
+            lo -= 1
+        while hi + 1 < len(toks) and toks[hi + 1].i == toks[hi].i + 1 and "\n" not in toks[hi].text_with_ws:
+            hi += 1
+        run = toks[lo : hi + 1]
+        return self.trim_tokens(run, keep_quotes)
+
+    def trim_tokens(self, run: list[Token], keep_quotes: bool) -> tuple[int, int] | None:
+        def droppable(t: Token, at_end: bool) -> bool:
+            if t.is_space:
+                return True
+            if not t.is_punct:
+                return False
+            if t.text in QUOTE_CHARS or t.text in ("\'\'", "``"):
+                if not keep_quotes:
+                    return True
+                inner = "".join(x.text for x in run)
+                return inner.count(t.text) % 2 == 1 and t.text not in "“”"
+            if at_end and t.text == ")" and any(x.text == "(" for x in run):
+                return False
+            if not at_end and t.text == "(" and any(x.text == ")" for x in run):
+                return False
+            return True
+        while run and droppable(run[0], False):
+            run = run[1:]
+        while run and droppable(run[-1], True):
+            run = run[:-1]
+        if not run:
+            return None
+        s, e = run[0].idx, run[-1].idx + len(run[-1])
+        if keep_quotes:
+            s, e = _trim(self.text, s, e)
+        return (s, e) if e > s else None
+
+    # --- content ------------------------------------------------------------------------
+    def adjacent_quote(self, cue_tok: Token, src: tuple[int, int] | None) -> list[tuple[int, int]]:
+        """A quotation right before the source/cue clause or right after the cue."""
+        text = self.text
+        lo = min(cue_tok.idx, src[0] if src else cue_tok.idx)
+        hi = max(cue_tok.idx + len(cue_tok), src[1] if src else 0)
+        # quote ending just before: “…,” she said / “…,” said Mr. X — the quote must end
+        # with a comma, question or exclamation mark or dash, not a full stop
+        before = self.quotes.starting_in(max(lo - 6000, 0), lo)
+        for q in reversed(before):
+            if q[1] > lo:
+                continue
+            gap = text[q[1] : lo]
+            if not gap.strip(" ,—–-") and "\n" not in gap:
+                inner = text[q[0] : q[1]].rstrip(QUOTE_CHARS + " ")
+                if inner.endswith((",", "?", "!", "—", "–", "-", "…")) or gap.strip():
+                    return [q]
+            break
+        # quote starting just after: she said: “…” / said, “…”
+        line_end = text.find("\n", hi)
+        if line_end == -1:
+            line_end = len(text)
+        after = self.quotes.starting_in(hi, line_end)
+        if after:
+            q = after[0]
+            between = text[hi : q[0]]
+            if not between.strip(" ,:;—–-"):
+                return [q]
+            # only an adverbial between cue and quote ("said on Friday: “…”")
+            if between.rstrip().endswith(":") and len(between) < 60:
+                return [q]
+        return []
+
+    def clausal_content(self, cue_tok: Token, src: tuple[int, int] | None) -> tuple[int, int] | None:
+        kids = list(cue_tok.children)
+        comp = [c for c in kids if c.dep_ in CLAUSAL]
+        objs = [c for c in kids if c.dep_ in OBJECTS]
+        leave_out: set[int] = set()
+        if comp:
+            # "urged his subordinates never to speak": the object is part of what is urged;
+            # "told Sputnik that …": the recipient is not
+            parts = objs + comp if any(c.dep_ == "xcomp" for c in comp) else comp
+        elif objs:
+            # "accused the media of lying", "criticized it for …"
+            parts = objs + [
+                c for c in kids if c.dep_ == "prep" and c.lower_ in ("of", "for", "as")
+                and c.i > objs[-1].i
+            ]
+            for o in objs:
+                for c in o.children:
+                    if c.dep_ == "relcl":
+                        leave_out.update(t.i for t in c.subtree)
+        else:
+            parts = []
+            # "called for X", "talked about X", "warned of X": the object of a linking prep
+            for c in kids:
+                if c.dep_ == "prep" and c.lower_ in self.lex.linking_preps:
+                    parts = [o for o in c.children if o.dep_ in ("pobj", "pcomp")]
+                    if parts:
+                        break
+        if not parts:
+            return None
+        toks = [t for c in parts for t in c.subtree if t.i not in leave_out]
+        b = self.span_of(toks, parts[0], keep_quotes=True)
+        if b is None:
+            return None
+        s, e = b
+        if src and s < src[1] and e > src[0]:
+            return None
+        return s, e
+
+    def according_to(self, tok: Token) -> Attribution | None:
+        """'according to X, …' and '…, according to X.'"""
+        doc = self.doc
+        if tok.i + 1 >= len(doc) or doc[tok.i + 1].lower_ != "to":
+            return None
+        to = doc[tok.i + 1]
+        objs = [o for o in to.children if o.dep_ == "pobj"]
+        if not objs:
+            return None
+        src = self.source_span(objs[0], (tok.idx, to.idx + 2))
+        if src is None:
+            return None
+        sent = tok.sent
+        cue = (tok.idx, to.idx + len(to))
+        if src[1] >= sent.end_char - 2 or self.text[src[1] : sent.end_char].strip(" .,\n") == "":
+            # sentence-final: content is what precedes
+            content = _trim(self.text, sent.start_char, tok.idx)
+        else:
+            content = _trim(self.text, src[1], sent.end_char)
+            if tok.idx > sent.start_char + 2:
+                # in the middle: content is the whole sentence minus the "according to" phrase
+                first = _trim(self.text, sent.start_char, tok.idx)
+                if first[1] > first[0]:
+                    return self._make(cue, "according to", [first, content], src, "according")
+        return self._make(cue, "according to", [content], src, "according")
+
+    def _make(
+        self,
+        cue: tuple[int, int],
+        lemma: str,
+        content: list[tuple[int, int]],
+        src: tuple[int, int] | None,
+        rule: str,
+    ) -> Attribution | None:
+        frags: list[tuple[int, int]] = []
+        for s, e in content:
+            if e > s:
+                frags.extend(_split_lines(self.text, s, e))
+        frags = [f for f in frags if f[1] > f[0]]
+        if not frags:
+            return None
+        text = self.text
+        quoted = sum(1 for s, _ in frags if text[s] in QUOTE_CHARS)
+        has_quote = any(
+            ch in text[s:e] for s, e in frags for ch in "“”\""
+        )
+        if quoted == len(frags) and all(text[e - 1] in QUOTE_CHARS for _, e in frags):
+            kind = "direct"
+        elif has_quote:
+            kind = "mixed"
+        else:
+            kind = "indirect"
+        return Attribution(cue=cue, cue_lemma=lemma, content=sorted(frags), kind=kind,
+                           source=src, rule=rule)
+
+    def from_verb(self, tok: Token) -> Attribution | None:
+        found = self.subject_of(tok)
+        src = None
+        if found is not None:
+            src = self.source_span(found[0], (tok.idx, tok.idx + len(tok)), found[1])
+        quotes = self.adjacent_quote(tok, src)
+        if quotes:
+            content = quotes
+            rule = "quote"
+        else:
+            c = self.clausal_content(tok, src)
+            if c is None:
+                return None
+            content = [c]
+            rule = "clause"
+        cue = self.cue_span(tok, content[0])
+        if rule == "quote" and content[0][0] >= cue[1]:
+            # "said: “…”" — the colon introducing speech is part of the cue
+            colon = self.text.find(":", cue[1], content[0][0])
+            if colon != -1 and not self.text[cue[1] : colon].strip():
+                cue = (cue[0], colon + 1)
+        if src and cue[0] < src[1] and src[0] < cue[1]:
+            return None
+        lemma = self.lex.cue_lemma(tok)
+        return self._make(cue, lemma, content, src, rule)
+
+    def run(self) -> list[Attribution]:
+        found: list[Attribution] = []
+        for tok in self.doc:
+            att = None
+            if tok.lower_ == "according":
+                att = self.according_to(tok)
+            elif self.is_cue(tok):
+                att = self.from_verb(tok)
+            if att is not None:
+                found.append(att)
+        found = self.continue_quotes(found)
+        return outermost(found)
+
+    def continue_quotes(self, found: list[Attribution]) -> list[Attribution]:
+        """A quotation with no cue of its own right after a quoted attribution continues it."""
+        text = self.text
+        used = {f for a in found for f in a.content}
+        covered = sorted(used)
+        by_end = sorted(found, key=lambda a: a.content[-1][1])
+        for q in self.quotes.spans:
+            if q in used or any(s <= q[0] < e for s, e in covered):
+                continue
+            if len(text[q[0] : q[1]].split()) < MIN_QUOTE_WORDS:
+                continue
+            # the previous attribution, if only whitespace/the source's words separate them
+            prev = None
+            for a in by_end:
+                if a.content[-1][1] <= q[0]:
+                    prev = a
+                else:
+                    break
+            if prev is None or prev.kind == "indirect":
+                continue
+            end_prev = max(prev.content[-1][1], prev.cue[1], prev.source[1] if prev.source else 0)
+            gap = text[end_prev : q[0]]
+            if len(gap) > 3 and gap.strip(" .,\n") != "":
+                continue
+            prev.content = sorted([*prev.content, *_split_lines(text, *q)])
+            used.add(q)
+        return found
+
+
+def outermost(atts: list[Attribution]) -> list[Attribution]:
+    """Drop attributions whose cue lies inside another attribution's content."""
+    keep = []
+    for a in atts:
+        nested = any(
+            b is not a and any(s <= a.cue[0] and a.cue[1] <= e for s, e in b.content)
+            for b in atts
+        )
+        if not nested:
+            keep.append(a)
+    # the same content claimed by two cues: keep the first found
+    seen: set[tuple[tuple[int, int], ...]] = set()
+    out = []
+    for a in keep:
+        key = tuple(a.content)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(a)
+    return out
+
+
 def find_attributions(doc: Doc, quotes: list[tuple[int, int]]) -> list[Attribution]:
-    return []
+    """All (outermost) attributions in ``doc``."""
+    if len(doc) == 0:
+        return []
+    return AttributionRules(doc, quotes, load_lexicon()).run()
+
+
+def sentence_of(doc: Doc, char: int) -> Span:
+    return doc[_token_at(doc, char)].sent
