@@ -117,6 +117,9 @@ class AttributionRules:
         self.text = doc.text
         self.quotes = _Quotes(doc, quotes)
         self.lex = lexicon
+        # nothing before the end of a dateline ("WASHINGTON (Sputnik) –") is a claim's part
+        self.body_start = doc._.body_start if Doc.has_extension("body_start") else 0
+        self.body_start = self.body_start or 0
 
     # --- cues -------------------------------------------------------------------------
     def is_cue(self, tok: Token) -> bool:
@@ -227,6 +230,8 @@ class AttributionRules:
         def droppable(t: Token, at_end: bool) -> bool:
             if t.is_space:
                 return True
+            if at_end and t.dep_ == "cc":
+                return True  # "that the reforms were not complete, and"
             if not t.is_punct:
                 return False
             if t.text in QUOTE_CHARS or t.text in ("\'\'", "``"):
@@ -285,13 +290,19 @@ class AttributionRules:
 
     def clausal_content(self, cue_tok: Token, src: tuple[int, int] | None) -> tuple[int, int] | None:
         kids = list(cue_tok.children)
-        comp = [c for c in kids if c.dep_ in CLAUSAL]
+        ccomps = [c for c in kids if c.dep_ == "ccomp"]
+        # to-infinitives ("plans to run"); participle xcomps ("told X, commenting") are not
+        xcomps = [
+            c for c in kids if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.lefts)
+        ]
         objs = [c for c in kids if c.dep_ in OBJECTS]
         leave_out: set[int] = set()
-        if comp:
-            # "urged his subordinates never to speak": the object is part of what is urged;
-            # "told Sputnik that …": the recipient is not
-            parts = objs + comp if any(c.dep_ == "xcomp" for c in comp) else comp
+        if ccomps:
+            # "told Sputnik that …": the recipient is not part of the content
+            parts = ccomps
+        elif xcomps:
+            # "urged his subordinates never to speak": the object is part of what is urged
+            parts = [o for o in objs if o.i < xcomps[0].i] + xcomps
         elif objs:
             # "accused the media of lying", "criticized it for …"
             parts = objs + [
@@ -356,7 +367,13 @@ class AttributionRules:
         rule: str,
     ) -> Attribution | None:
         frags: list[tuple[int, int]] = []
+        body = self.body_start
         for s, e in content:
+            s = max(s, body)
+            # a content never cuts a quotation it opened: extend to the closing mark
+            q = self.quotes.containing(e - 1) if e > s else None
+            if q is not None and s <= q[0] < e < q[1]:
+                e = q[1]
             if e > s:
                 frags.extend(_split_lines(self.text, s, e))
         frags = [f for f in frags if f[1] > f[0]]
@@ -399,6 +416,8 @@ class AttributionRules:
                 cue = (cue[0], colon + 1)
         if src and cue[0] < src[1] and src[0] < cue[1]:
             return None
+        if src and src[0] < self.body_start:
+            src = None if src[1] <= self.body_start else (self.body_start, src[1])
         lemma = self.lex.cue_lemma(tok)
         return self._make(cue, lemma, content, src, rule)
 
@@ -416,31 +435,48 @@ class AttributionRules:
         return outermost(found)
 
     def continue_quotes(self, found: list[Attribution]) -> list[Attribution]:
-        """A quotation with no cue of its own right after a quoted attribution continues it."""
+        """A quotation with no cue of its own that opens the sentence or paragraph right
+        after a quoted attribution continues it ("…,” she said. “These cases …”)."""
         text = self.text
+        doc = self.doc
         used = {f for a in found for f in a.content}
         covered = sorted(used)
-        by_end = sorted(found, key=lambda a: a.content[-1][1])
+        quoting = sorted(
+            (a for a in found if a.kind != "indirect"), key=lambda a: a.content[-1][1]
+        )
+        cue_starts = sorted(a.cue[0] for a in found)
         for q in self.quotes.spans:
             if q in used or any(s <= q[0] < e for s, e in covered):
                 continue
             if len(text[q[0] : q[1]].split()) < MIN_QUOTE_WORDS:
                 continue
-            # the previous attribution, if only whitespace/the source's words separate them
             prev = None
-            for a in by_end:
-                if a.content[-1][1] <= q[0]:
+            for a in sorted(found, key=lambda a: a.content[-1][1]):
+                if max(a.content[-1][1], a.cue[1]) <= q[0]:
                     prev = a
                 else:
                     break
             if prev is None or prev.kind == "indirect":
                 continue
-            end_prev = max(prev.content[-1][1], prev.cue[1], prev.source[1] if prev.source else 0)
-            gap = text[end_prev : q[0]]
-            if len(gap) > 3 and gap.strip(" .,\n") != "":
+            # the continuation follows the end of the sentence that holds the cue
+            last = max(prev.content[-1][1], prev.cue[1], prev.source[1] if prev.source else 0)
+            sent_end = doc[_token_at(doc, last - 1)].sent.end_char
+            close_by = not text[last : q[0]].strip(" .,\n")
+            if not close_by and (sent_end > q[0] or text[sent_end : q[0]].strip()):
+                continue
+            # and no other cue stands between them
+            i = bisect.bisect_right(cue_starts, prev.cue[0])
+            if i < len(cue_starts) and cue_starts[i] < q[0] and not close_by:
+                continue
+            # nor a cue inside the quote's own sentence after it ("“…,” he added.")
+            q_sent_end = doc[_token_at(doc, q[1] - 1)].sent.end_char
+            j = bisect.bisect_left(cue_starts, q[1])
+            if j < len(cue_starts) and cue_starts[j] < q_sent_end:
                 continue
             prev.content = sorted([*prev.content, *_split_lines(text, *q)])
+            prev.kind = "direct" if prev.kind == "direct" else "mixed"
             used.add(q)
+            quoting.sort(key=lambda a: a.content[-1][1])
         return found
 
 

@@ -16,7 +16,7 @@ from claimgraph.nlp.quotes import find_quotes
 from claimgraph.nlp.speakers import resolve_speakers
 from claimgraph.nlp.time import date_utterances
 
-for _name, _default in (("published", None), ("quotes", None), ("attributions", None)):
+for _name, _default in (("published", None), ("body_start", 0), ("quotes", None), ("attributions", None)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 

@@ -66,9 +66,10 @@ def chunk_bounds(text: str, max_chunk: int = MAX_CHUNK) -> list[tuple[int, int]]
     return bounds
 
 
-def _make_doc(nlp: Language, text: str, published: str | None) -> Doc:
+def _make_doc(nlp: Language, text: str, published: str | None, body_start: int) -> Doc:
     doc = nlp.make_doc(text)
     doc._.published = published
+    doc._.body_start = body_start
     return doc
 
 
@@ -82,8 +83,9 @@ def parse(
         for document in documents:
             bounds = chunk_bounds(document.text)
             pending.append((document, bounds))
+            body = document.dateline.end if document.dateline is not None else 0
             for s, e in bounds:
-                yield _make_doc(nlp, document.text[s:e], document.published)
+                yield _make_doc(nlp, document.text[s:e], document.published, max(body - s, 0))
 
     current: tuple[Document, list[tuple[int, int]]] | None = None
     pieces: list[tuple[int, Doc]] = []
