@@ -23,6 +23,9 @@ from claimgraph.nlp.model import Attribution
 SUBJECTS = {"nsubj", "nsubjpass", "csubj"}
 CLAUSAL = {"ccomp", "xcomp"}
 OBJECTS = {"dobj", "attr", "oprd"}
+# prepositions that continue an object content: "denied complicity with Daesh",
+# "accused the media of lying", "criticized it for …"
+OBJECT_PREPS = {"of", "for", "as", "with", "about", "over", "against", "on"}
 # words of the verb group kept in a cue when they stand right next to the verb
 VERB_GROUP_LEFT = {"aux", "auxpass", "neg", "advmod"}
 VERB_GROUP_RIGHT = {"prt"}
@@ -300,15 +303,19 @@ class AttributionRules:
         if ccomps:
             # "told Sputnik that …": the recipient is not part of the content
             parts = ccomps
+            for c in ccomps:
+                leave_out.update(self.leading_dates(c))
+                leave_out.update(self.trailing_reports(c))
         elif xcomps:
             # "urged his subordinates never to speak": the object is part of what is urged
             parts = [o for o in objs if o.i < xcomps[0].i] + xcomps
         elif objs:
             # "accused the media of lying", "criticized it for …"
-            parts = objs + [
-                c for c in kids if c.dep_ == "prep" and c.lower_ in ("of", "for", "as")
-                and c.i > objs[-1].i
-            ]
+            parts = list(objs)
+            for c in kids:
+                if (c.dep_ == "prep" and c.lower_ in OBJECT_PREPS and c.i > objs[-1].i
+                        and not any(t.ent_type_ in ("DATE", "TIME") for t in c.subtree)):
+                    parts.append(c)
             for o in objs:
                 for c in o.children:
                     if c.dep_ == "relcl":
@@ -331,6 +338,29 @@ class AttributionRules:
         if src and s < src[1] and e > src[0]:
             return None
         return s, e
+
+    def leading_dates(self, clause: Token) -> set[int]:
+        """'(told Sputnik) on Friday it encouraged …': a date before the clause's subject
+        says when it was said, not what."""
+        subj = next((c for c in clause.lefts if c.dep_ in SUBJECTS), None)
+        if subj is None or any(c.dep_ == "mark" for c in clause.lefts):
+            return set()  # "said that on Friday he …": the date is inside the content
+        out: set[int] = set()
+        for c in clause.lefts:
+            if c.i < subj.i and c.dep_ in ("prep", "npadvmod", "advmod", "punct"):
+                if c.dep_ == "punct" or any(t.ent_type_ in ("DATE", "TIME") for t in c.subtree):
+                    out.update(t.i for t in c.subtree)
+        return out
+
+    def trailing_reports(self, clause: Token) -> set[int]:
+        """', adding that …' / ', saying …' after a clause is an attribution of its own."""
+        out: set[int] = set()
+        for t in clause.subtree:
+            if (t.dep_ == "advcl" and t.tag_ == "VBG" and self.is_cue(t) and t.i > clause.i
+                    and t.i > 0 and self.doc[t.i - 1].text == ","):
+                out.update(x.i for x in t.subtree)
+                out.add(t.i - 1)
+        return out
 
     def according_to(self, tok: Token) -> Attribution | None:
         """'according to X, …' and '…, according to X.'"""

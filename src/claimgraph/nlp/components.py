@@ -7,6 +7,8 @@ tested on its own and switched off with ``nlp.select_pipes``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -16,9 +18,25 @@ from claimgraph.nlp.quotes import find_quotes
 from claimgraph.nlp.speakers import resolve_speakers
 from claimgraph.nlp.time import date_utterances
 
-for _name, _default in (("published", None), ("body_start", 0), ("quotes", None), ("attributions", None)):
+for _name, _default in (
+    ("published", None),
+    ("body_start", 0),
+    ("quotes", None),
+    ("attributions", None),
+    ("errors", None),
+):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
+
+
+def _guarded(name: str, doc: Doc, work: Callable[[], None]) -> Doc:
+    """Run one component's work; a failure is recorded on ``doc._.errors`` so that one
+    odd article costs only that component's output, never the rest of the run."""
+    try:
+        work()
+    except Exception as exc:  # noqa: BLE001 - any failure is reported, none stops a run
+        doc._.errors = [*(doc._.errors or []), f"{name}: {type(exc).__name__}: {exc}"]
+    return doc
 
 
 class QuoteFinder:
@@ -28,8 +46,10 @@ class QuoteFinder:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.quotes = find_quotes(doc.text)
-        return doc
+        def work() -> None:
+            doc._.quotes = find_quotes(doc.text)
+
+        return _guarded(self.name, doc, work)
 
 
 class AttributionFinder:
@@ -39,8 +59,10 @@ class AttributionFinder:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        doc._.attributions = find_attributions(doc, doc._.quotes or [])
-        return doc
+        def work() -> None:
+            doc._.attributions = find_attributions(doc, doc._.quotes or [])
+
+        return _guarded(self.name, doc, work)
 
 
 class SpeakerResolver:
@@ -50,8 +72,7 @@ class SpeakerResolver:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        resolve_speakers(doc, doc._.attributions or [])
-        return doc
+        return _guarded(self.name, doc, lambda: resolve_speakers(doc, doc._.attributions or []))
 
 
 class Qualifier:
@@ -61,8 +82,7 @@ class Qualifier:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        qualify(doc, doc._.attributions or [])
-        return doc
+        return _guarded(self.name, doc, lambda: qualify(doc, doc._.attributions or []))
 
 
 class UtteranceDater:
@@ -72,8 +92,11 @@ class UtteranceDater:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        date_utterances(doc, doc._.attributions or [], doc._.published)
-        return doc
+        return _guarded(
+            self.name,
+            doc,
+            lambda: date_utterances(doc, doc._.attributions or [], doc._.published),
+        )
 
 
 Language.factory("claimgraph_quotes")(QuoteFinder)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
 
 import spacy
@@ -118,9 +118,21 @@ def attributions_of(pieces: list[tuple[int, Doc]]) -> list[Attribution]:
 
 
 def extract_claims(
-    documents: Iterable[Document], *, nlp: Language | None = None, batch_size: int = 16
+    documents: Iterable[Document],
+    *,
+    nlp: Language | None = None,
+    batch_size: int = 16,
+    on_error: Callable[[Document, str], None] | None = None,
 ) -> Iterator[tuple[Document, list[Claim]]]:
-    """Yield every document with its claims."""
+    """Yield every document with its claims.
+
+    A component that fails on a document is reported through ``on_error`` (document, one
+    line) and the document keeps whatever the other components found.
+    """
     nlp = nlp or shared_nlp()
     for document, pieces in parse(nlp, documents, batch_size=batch_size):
+        if on_error is not None:
+            for _, doc in pieces:
+                for message in doc._.errors or []:
+                    on_error(document, message)
         yield document, doc_to_claims(document, attributions_of(pieces))
