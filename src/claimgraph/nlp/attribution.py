@@ -347,9 +347,11 @@ class AttributionRules:
             return set()  # "said that on Friday he …": the date is inside the content
         out: set[int] = set()
         for c in clause.lefts:
-            if c.i < subj.i and c.dep_ in ("prep", "npadvmod", "advmod", "punct"):
-                if c.dep_ == "punct" or any(t.ent_type_ in ("DATE", "TIME") for t in c.subtree):
+            if c.i < subj.i and c.dep_ in ("prep", "npadvmod", "advmod"):
+                if any(t.ent_type_ in ("DATE", "TIME") for t in c.subtree):
                     out.update(t.i for t in c.subtree)
+        if out:  # with the commas that set the date off
+            out.update(c.i for c in clause.lefts if c.i < subj.i and c.dep_ == "punct")
         return out
 
     def trailing_reports(self, clause: Token) -> set[int]:

@@ -1,0 +1,131 @@
+"""Attribution rules on real news sentences, with exact spans."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimgraph import extract
+from claimgraph.records import Claim
+
+
+def parts(claim: Claim, text: str) -> tuple[str | None, str, list[str]]:
+    source = text[claim.source.start : claim.source.end] if claim.source else None
+    return source, text[claim.cue.start : claim.cue.end], [text[s:e] for s, e in claim.content.fragments]
+
+
+def only(text: str) -> tuple[str | None, str, list[str], str]:
+    claims = extract(text)
+    assert len(claims) == 1, [c.to_dict() for c in claims]
+    return (*parts(claims[0], text), claims[0].kind)
+
+
+def test_quote_before_cue() -> None:
+    text = "“We were there under legitimate pretenses,” she said."
+    assert only(text) == ("she", "said", ["“We were there under legitimate pretenses,”"], "direct")
+
+
+def test_split_quote_is_one_content_in_two_fragments() -> None:
+    text = "“I haven’t heard anything,” she said, “but that doesn’t mean it isn’t true.”"
+    assert only(text) == (
+        "she", "said",
+        ["“I haven’t heard anything,”", "“but that doesn’t mean it isn’t true.”"], "direct",
+    )
+
+
+def test_quote_continued_in_next_sentence() -> None:
+    text = "“We’ll be here for a while yet,” she said. “These cases take a lot of patience.”"
+    assert only(text) == (
+        "she", "said",
+        ["“We’ll be here for a while yet,”", "“These cases take a lot of patience.”"], "direct",
+    )
+
+
+def test_quote_continued_in_next_paragraph() -> None:
+    text = (
+        "“Before long, we’ll run out of personnel to cover the region,” said Mr. Dunlap.\n\n"
+        "“I warned them years ago, but nothing. It’s irresponsible.”"
+    )
+    source, cue, content, kind = only(text)
+    assert (source, cue, kind) == ("Mr. Dunlap", "said", "direct")
+    assert content == [
+        "“Before long, we’ll run out of personnel to cover the region,”",
+        "“I warned them years ago, but nothing. It’s irresponsible.”",
+    ]
+
+
+def test_that_clause_with_weekday() -> None:
+    text = "The Russian Defense Ministry said on Wednesday that it had warned the United States."
+    assert only(text) == (
+        "The Russian Defense Ministry", "said", ["that it had warned the United States"],
+        "indirect",
+    )
+
+
+def test_according_to() -> None:
+    text = "According to the report, 53% of people are suspicious of pickles."
+    assert only(text) == (
+        "the report", "According to", ["53% of people are suspicious of pickles"], "indirect",
+    )
+
+
+def test_sentence_final_cue() -> None:
+    text = "Secret Service protocol called for the nominee to be taken to a trauma center, sources said."
+    assert only(text) == (
+        "sources", "said",
+        ["Secret Service protocol called for the nominee to be taken to a trauma center"],
+        "indirect",
+    )
+
+
+def test_colon_introducing_a_quote_is_part_of_the_cue() -> None:
+    text = "The governor said: “Don’t make me come over there!”"
+    assert only(text) == ("The governor", "said:", ["“Don’t make me come over there!”"], "direct")
+
+
+def test_recipient_is_not_content() -> None:
+    text = "The senator told reporters that the bill would pass."
+    assert only(text) == ("The senator", "told", ["that the bill would pass"], "indirect")
+
+
+def test_object_of_urge_is_content() -> None:
+    text = "The mayor urged residents to stay indoors."
+    assert only(text) == ("The mayor", "urged", ["residents to stay indoors"], "indirect")
+
+
+def test_mixed_quote() -> None:
+    text = "The Pentagon said it would prevent “unnecessary conflict.”"
+    assert only(text) == (
+        "The Pentagon", "said", ["it would prevent “unnecessary conflict.”"], "mixed",
+    )
+
+
+def test_only_the_outermost_attribution_is_kept() -> None:
+    text = "Reardon criticized Mr. Lamport for saying that a minimum wage is bad for business."
+    source, cue, content, _ = only(text)
+    assert (source, cue) == ("Reardon", "criticized")
+    assert content == ["Mr. Lamport for saying that a minimum wage is bad for business"]
+
+
+def test_participle_report_is_its_own_claim() -> None:
+    text = (
+        "The ministry said that it had warned the United States, adding that the attacks "
+        "came from areas held by US forces."
+    )
+    claims = extract(text)
+    assert [parts(c, text) for c in claims] == [
+        ("The ministry", "said", ["that it had warned the United States"]),
+        ("it", "adding", ["that the attacks came from areas held by US forces"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'He said "this is open.\n\nThe minister said that taxes would rise.',
+        "“Unclosed quote, she said.\n\nThe minister said that taxes would rise.",
+        "”Backwards“ marks. The minister said that taxes would rise.",
+    ],
+)
+def test_unbalanced_quotes_do_not_lose_the_rest(text: str) -> None:
+    claims = extract(text)
+    assert ("The minister", "said", ["that taxes would rise"]) in [parts(c, text) for c in claims]

@@ -1,0 +1,91 @@
+"""The bundled example article end to end: what the foundation issue asks it to find."""
+
+from __future__ import annotations
+
+import pytest
+
+import claimgraph
+from claimgraph.ingest import parse_txt
+from claimgraph.records import Claim, Document
+
+
+@pytest.fixture(scope="module")
+def example() -> tuple[Document, list[Claim]]:
+    document = parse_txt(claimgraph.example_path().read_text("utf-8"), "example")
+    assert isinstance(document, Document)
+    return next(claimgraph.process([claimgraph.example_path()]))
+
+
+def find(claims: list[Claim], cue: str, source: str) -> list[Claim]:
+    return [c for c in claims if c.cue.text == cue and c.source and c.source.text == source]
+
+
+def test_document_metadata(example: tuple[Document, list[Claim]]) -> None:
+    document, _ = example
+    assert document.published == "2017-10-07"
+    assert document.outlet == "Sputnik"
+    assert document.dateline is not None and document.dateline.place == "WASHINGTON"
+
+
+def test_spokesperson_told_sputnik_on_friday(example: tuple[Document, list[Claim]]) -> None:
+    document, claims = example
+    [claim] = find(claims, "told", "a Pentagon spokesperson")
+    assert claim.content.text == (
+        "The aim of the US-led coalition in Syria is to fight Daesh terrorist group (ISIS, "
+        "Islamic State, banned in Russia), any claims to the contrary are ridiculous"
+    )
+    assert claim.medium is not None and claim.medium.text == "Sputnik"
+    assert claim.date is not None and claim.date.value == "2017-10-06"
+    assert claim.kind == "indirect"
+
+
+def test_direct_quotes_resolve_to_the_spokesperson(example: tuple[Document, list[Claim]]) -> None:
+    _, claims = example
+    quotes = [c for c in claims if c.kind == "direct"]
+    assert [c.source.text for c in quotes if c.source] == ["the spokesperson", "a spokesperson"]
+    assert {c.source.resolved for c in quotes if c.source} == {"Pentagon spokesperson"}
+    assert quotes[0].content.text.startswith("“The coalition’s mission in Syria")
+    assert quotes[0].content.text.endswith("throughout Syria and Iraq,”")
+
+
+def test_russian_statement_of_wednesday_is_hedged(example: tuple[Document, list[Claim]]) -> None:
+    _, claims = example
+    [claim] = find(claims, "said", "The Russian Defense Ministry")
+    assert claim.date is not None and claim.date.value == "2017-10-04"
+    assert claim.hedged
+    assert claim.content.text.startswith("that it had warned the United States")
+
+
+def test_pentagon_denial_the_same_day(example: tuple[Document, list[Claim]]) -> None:
+    _, claims = example
+    [claim] = find(claims, "denied", "the Pentagon")
+    assert claim.cue.cls == "deny"
+    assert claim.content.text == "complicity with Daesh in Syria"
+    assert claim.date is not None and claim.date.value == "2017-10-04"
+
+
+def test_every_span_indexes_the_stored_text(example: tuple[Document, list[Claim]]) -> None:
+    document, claims = example
+    text = document.text
+    assert claims
+    for c in claims:
+        assert text[c.cue.start : c.cue.end] == c.cue.text
+        if c.source:
+            assert text[c.source.start : c.source.end] == c.source.text
+        if c.medium:
+            assert text[c.medium.start : c.medium.end] == c.medium.text
+        if c.date:
+            assert text[c.date.start : c.date.end] == c.date.text
+        for s, e in c.content.fragments:
+            assert 0 <= s < e <= len(text)
+            assert text[s:e] in c.content.text
+
+
+def test_pentagon_told_sputnik_on_friday(example: tuple[Document, list[Claim]]) -> None:
+    _, claims = example
+    [claim] = find(claims, "told", "The Pentagon")
+    assert claim.content.text.startswith("it encouraged the Syrian government forces")
+    assert claim.content.text.endswith("prevent “unnecessary conflict.”")
+    assert claim.kind == "mixed"
+    assert claim.medium is not None and claim.medium.text == "Sputnik"
+    assert claim.date is not None and (claim.date.text, claim.date.value) == ("Friday", "2017-10-06")
