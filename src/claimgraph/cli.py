@@ -229,7 +229,7 @@ def eval_polnear(
     with _progress() as progress:
         task = progress.add_task("scoring", total=total)
         res = evaluate_polnear(
-            directory, pred_dir=pred_dir, limit=limit,
+            directory, pred_dir=pred_dir, limit=limit, on_error=_error_line,
             progress=lambda n: progress.advance(task, n),
         )
     print(json.dumps(res, indent=1) if as_json else format_scores(res))

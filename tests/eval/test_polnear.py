@@ -182,6 +182,53 @@ def test_bad_gold_file_is_reported_and_skipped(tmp_path: Path) -> None:
     assert "b_1234.ann" in errors[0] and "cannot read gold" in errors[0]
 
 
+def test_failing_component_is_reported_and_run_goes_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimgraph.nlp import components
+
+    def speakers_fail_on_aides(doc, attributions) -> None:  # type: ignore[no-untyped-def]
+        if "Aides" in doc.text:
+            raise RuntimeError("no speaker table")
+
+    monkeypatch.setattr(components, "resolve_speakers", speakers_fail_on_aides)
+    gold_dir, _ = write_synthetic(tmp_path)
+    errors: list[str] = []
+    polnear.evaluate_polnear(gold_dir, pred_dir=tmp_path / "out", on_error=errors.append)
+    assert errors == [
+        f"{gold_dir / 'text' / 'b.txt'}: claimgraph_speakers: RuntimeError: no speaker table"
+    ]
+    # The other components still ran on b: "Trump said ..." and the rest are predicted.
+    assert "Cue" in (tmp_path / "out" / "a.ann").read_text(encoding="utf-8")
+
+
+def test_crashing_pipeline_costs_only_that_article(tmp_path: Path) -> None:
+    from spacy.language import Language
+
+    from claimgraph.nlp.pipeline import build_nlp
+
+    @Language.component("test_polnear_boom")
+    def boom(doc):  # type: ignore[no-untyped-def]
+        if "Aides" in doc.text:
+            raise ValueError("boom")
+        return doc
+
+    nlp = build_nlp()
+    nlp.add_pipe("test_polnear_boom", first=True)
+    gold_dir, _ = write_synthetic(tmp_path)
+    errors: list[str] = []
+    out = tmp_path / "out"
+    res = polnear.evaluate_polnear(gold_dir, nlp=nlp, pred_dir=out, on_error=errors.append)
+    assert errors == [
+        f"{gold_dir / 'text' / 'b.txt'}: pipeline failed, counted as predicting nothing: "
+        "ValueError: boom"
+    ]
+    assert (out / "b.ann").read_text(encoding="utf-8") == ""
+    assert "Trump" in (out / "a.ann").read_text(encoding="utf-8")
+    assert res["articles"] == 3
+    assert res["pred_relations"] > 0
+
+
 # --- random relation sets -----------------------------------------------------------------
 
 frag = st.tuples(st.integers(0, 40), st.integers(0, 12)).map(lambda t: (t[0], t[0] + t[1]))

@@ -236,23 +236,41 @@ def _claims_robust(
 ) -> list[list[Claim]]:
     """Claims of each document of a batch, in order.
 
-    If the batch fails, it is run again one document at a time so that one bad article
-    costs only its own predictions.
+    A component that fails on a document is reported (the document keeps what the other
+    components found). If the batch itself fails, it is run again one document at a time so
+    that one bad article costs only its own predictions.
     """
-    try:
-        return [claims for _, claims in extract_claims(documents, nlp=nlp, batch_size=batch_size)]
-    except Exception:  # isolate the failing article below
-        pass
-    results: list[list[Claim]] = []
-    for document in documents:
-        try:
-            results.extend(claims for _, claims in extract_claims([document], nlp=nlp))
-        except Exception as exc:  # one bad article must not stop the run
-            report(
-                f"{document.origin}: pipeline failed, counted as predicting nothing: "
-                f"{type(exc).__name__}: {exc}"
+
+    def run(docs: list[Document], size: int) -> tuple[list[list[Claim]], list[str]]:
+        messages: list[str] = []
+        out = [
+            claims
+            for _, claims in extract_claims(
+                docs,
+                nlp=nlp,
+                batch_size=size,
+                on_error=lambda doc, msg: messages.append(f"{doc.origin}: {msg}"),
             )
-            results.append([])
+        ]
+        return out, messages
+
+    try:
+        results, messages = run(documents, batch_size)
+    except Exception:  # isolate the failing article below
+        results, messages = [], []
+        for document in documents:
+            try:
+                one, msgs = run([document], 1)
+            except Exception as exc:  # one bad article must not stop the run
+                one = [[]]
+                msgs = [
+                    f"{document.origin}: pipeline failed, counted as predicting nothing: "
+                    f"{type(exc).__name__}: {exc}"
+                ]
+            results.extend(one)
+            messages.extend(msgs)
+    for message in messages:
+        report(message)
     return results
 
 

@@ -34,11 +34,9 @@ TRAILING_PUNCT = ",.;:!?—–-)( \n\t"
 MIN_QUOTE_WORDS = 4  # shorter quotes without a cue of their own are scare quotes
 
 
-def _token_at(doc: Doc, char: int) -> int:
-    """Index of the token that contains or follows character ``char``."""
-    starts = [t.idx for t in doc]
-    i = bisect.bisect_right(starts, char) - 1
-    return max(i, 0)
+def _token_at(starts: list[int], char: int) -> int:
+    """Index of the token that contains character ``char`` (``starts``: token offsets)."""
+    return max(bisect.bisect_right(starts, char) - 1, 0)
 
 
 class _Quotes:
@@ -118,6 +116,7 @@ class AttributionRules:
     def __init__(self, doc: Doc, quotes: list[tuple[int, int]], lexicon: Lexicon) -> None:
         self.doc = doc
         self.text = doc.text
+        self.starts = [t.idx for t in doc]
         self.quotes = _Quotes(doc, quotes)
         self.lex = lexicon
         # nothing before the end of a dateline ("WASHINGTON (Sputnik) –") is a claim's part
@@ -492,7 +491,7 @@ class AttributionRules:
                 continue
             # the continuation follows the end of the sentence that holds the cue
             last = max(prev.content[-1][1], prev.cue[1], prev.source[1] if prev.source else 0)
-            sent_end = doc[_token_at(doc, last - 1)].sent.end_char
+            sent_end = doc[_token_at(self.starts, last - 1)].sent.end_char
             close_by = not text[last : q[0]].strip(" .,\n")
             if not close_by and (sent_end > q[0] or text[sent_end : q[0]].strip()):
                 continue
@@ -501,7 +500,7 @@ class AttributionRules:
             if i < len(cue_starts) and cue_starts[i] < q[0] and not close_by:
                 continue
             # nor a cue inside the quote's own sentence after it ("“…,” he added.")
-            q_sent_end = doc[_token_at(doc, q[1] - 1)].sent.end_char
+            q_sent_end = doc[_token_at(self.starts, q[1] - 1)].sent.end_char
             j = bisect.bisect_left(cue_starts, q[1])
             if j < len(cue_starts) and cue_starts[j] < q_sent_end:
                 continue
@@ -540,6 +539,3 @@ def find_attributions(doc: Doc, quotes: list[tuple[int, int]]) -> list[Attributi
         return []
     return AttributionRules(doc, quotes, load_lexicon()).run()
 
-
-def sentence_of(doc: Doc, char: int) -> Span:
-    return doc[_token_at(doc, char)].sent

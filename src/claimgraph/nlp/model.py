@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from spacy.tokens import Doc
+
 
 @dataclass(slots=True)
 class Attribution:
@@ -26,3 +28,11 @@ class Attribution:
     date: tuple[str, int, int] | None = None  # (iso value, start, end)
     rule: str = ""  # which rule produced it, for debugging and evaluation
     extra: dict[str, object] = field(default_factory=dict)
+
+
+def doc_length(doc: Doc) -> int:
+    """``len(doc.text)`` without building the text (spaCy joins every token for it)."""
+    if len(doc) == 0:
+        return 0
+    last = doc[-1]
+    return last.idx + len(last.text_with_ws)

@@ -32,7 +32,7 @@ from spacy.tokens import Doc, Span, Token
 from spacy.vocab import Vocab
 
 from claimgraph.nlp.lexicon import cue_class
-from claimgraph.nlp.model import Attribution
+from claimgraph.nlp.model import Attribution, doc_length
 
 # Dependencies that start another clause (or the source/subject): the cue's clause stops
 # there, so a date or medium of a reported or following clause is not taken for the cue's.
@@ -59,7 +59,7 @@ NEGATING_GOVERNORS = frozenset({"decline", "refuse", "fail"})
 
 def _span(doc: Doc, start: int, end: int) -> Span | None:
     """The tokens covering chars ``start:end`` (expanded to token bounds), or None."""
-    if not (0 <= start < end <= len(doc.text)):
+    if not (0 <= start < end <= doc_length(doc)):
         return None
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or len(span) == 0:

@@ -33,7 +33,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc, Span, Token
 
-from claimgraph.nlp.model import Attribution
+from claimgraph.nlp.model import Attribution, doc_length
 from claimgraph.nlp.qualifiers import data_rows, in_content
 
 # spaCy entity labels that name a possible speaker, and the kind each names.
@@ -101,10 +101,14 @@ def _name_tokens(span: Span, root: Token) -> list[Token]:
             left = min(left, child.left_edge.i)
     right = root.i + 1
     if root.ent_type_ and root.ent_iob_ != "O":  # a name the parser split ("Kirby Jr.")
-        ent = next((e for e in root.doc.ents if e.start <= root.i < e.end), None)
-        if ent is not None:
-            left = min(left, max(ent.start, span.start))
-            right = max(right, min(ent.end, span.end))
+        doc = root.doc
+        ent_start, ent_end = root.i, root.i + 1
+        while ent_start > 0 and doc[ent_start].ent_iob_ == "I":
+            ent_start -= 1
+        while ent_end < len(doc) and doc[ent_end].ent_iob_ == "I":
+            ent_end += 1
+        left = min(left, max(ent_start, span.start))
+        right = max(right, min(ent_end, span.end))
     # "India and Pakistan": a coordination of names is one source.
     for child in root.rights:
         if child.dep_ == "conj" and child.right_edge.i < span.end:
@@ -212,7 +216,7 @@ def _source_span(doc: Doc, att: Attribution) -> Span | None:
     if att.source is None:
         return None
     s, e = att.source
-    if not (0 <= s < e <= len(doc.text)):
+    if not (0 <= s < e <= doc_length(doc)):
         return None
     span = doc.char_span(s, e, alignment_mode="expand")
     return span if span is not None and len(span) else None

@@ -27,7 +27,7 @@ import re
 from functools import lru_cache
 
 from dateparser.date import DateDataParser
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from claimgraph.nlp.model import Attribution
 from claimgraph.nlp.qualifiers import cue_clause, cue_root
@@ -114,11 +114,13 @@ def normalise_date(text: str, published: str | None) -> str | None:
     return _iso(day, data.period or "day")
 
 
-def _date_expressions(doc: Doc, tokens: set[int]) -> list[tuple[int, int]]:
+def _date_expressions(
+    doc: Doc, tokens: set[int], ents: tuple[Span, ...] | None = None
+) -> list[tuple[int, int]]:
     """Token spans of DATE entities and lone weekday words among ``tokens``."""
     found: list[tuple[int, int]] = []
     taken: set[int] = set()
-    for ent in doc.ents:
+    for ent in doc.ents if ents is None else ents:
         if ent.label_ in DATE_LABELS and all(t.i in tokens for t in ent):
             found.append((ent.start, ent.end))
             taken.update(range(ent.start, ent.end))
@@ -136,7 +138,11 @@ def _depth(tok: Token, root: Token) -> int:
 
 
 def utterance_date(
-    doc: Doc, att: Attribution, published: str | None, previous: str | None = None
+    doc: Doc,
+    att: Attribution,
+    published: str | None,
+    previous: str | None = None,
+    ents: tuple[Span, ...] | None = None,
 ) -> tuple[str, int, int] | None:
     """(ISO value, start, end) of the date at which ``att`` was uttered, or None.
 
@@ -147,7 +153,7 @@ def utterance_date(
     if root is None:
         return None
     clause = cue_clause(doc, att)
-    spans = _date_expressions(doc, clause)
+    spans = _date_expressions(doc, clause, ents)
     # Closest to the cue in the tree first, then nearest in the text.
     spans.sort(key=lambda se: (_depth(doc[se[0]:se[1]].root, root), abs(se[0] - root.i)))
     for s, e in spans:
@@ -162,7 +168,8 @@ def utterance_date(
 def date_utterances(doc: Doc, attributions: list[Attribution], published: str | None) -> None:
     """Set ``date`` on every attribution of ``doc`` whose cue clause gives one."""
     previous: str | None = None
+    ents = doc.ents  # built once: spaCy makes a new tuple on every access
     for att in sorted(attributions, key=lambda a: a.cue[0]):
-        att.date = utterance_date(doc, att, published, previous)
+        att.date = utterance_date(doc, att, published, previous, ents)
         if att.date is not None:
             previous = att.date[0]
