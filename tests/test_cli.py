@@ -54,7 +54,9 @@ def test_bad_inputs_are_reported_and_the_rest_goes_on(tmp_path: Path) -> None:
 
 
 def test_extract_jsonl_to_stdout() -> None:
-    result = runner.invoke(app, ["extract", "-"], input="The senator told reporters that the bill would pass.\n")
+    result = runner.invoke(
+        app, ["extract", "-"], input="The senator told reporters that the bill would pass.\n"
+    )
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.stdout.splitlines() if line.startswith("{")]
     assert [r["type"] for r in records] == ["document", "claim"]
@@ -96,7 +98,9 @@ def test_export_formats(tmp_path: Path) -> None:
     with (tmp_path / "claims.csv").open(encoding="utf-8") as fh:
         assert len(list(csv.DictReader(fh))) == n
     assert pq.read_table(tmp_path / "claims.parquet").num_rows == n
-    kinds = [json.loads(x)["type"] for x in (tmp_path / "claims.jsonl").read_text("utf-8").splitlines()]
+    kinds = [
+        json.loads(x)["type"] for x in (tmp_path / "claims.jsonl").read_text("utf-8").splitlines()
+    ]
     assert kinds.count("claim") == n and kinds.count("document") == 1
 
 

@@ -28,7 +28,7 @@ def test_document_metadata(example: tuple[Document, list[Claim]]) -> None:
 
 
 def test_spokesperson_told_sputnik_on_friday(example: tuple[Document, list[Claim]]) -> None:
-    document, claims = example
+    _, claims = example
     [claim] = find(claims, "told", "a Pentagon spokesperson")
     assert claim.content.text == (
         "The aim of the US-led coalition in Syria is to fight Daesh terrorist group (ISIS, "
@@ -88,4 +88,7 @@ def test_pentagon_told_sputnik_on_friday(example: tuple[Document, list[Claim]]) 
     assert claim.content.text.endswith("prevent “unnecessary conflict.”")
     assert claim.kind == "mixed"
     assert claim.medium is not None and claim.medium.text == "Sputnik"
-    assert claim.date is not None and (claim.date.text, claim.date.value) == ("Friday", "2017-10-06")
+    assert claim.date is not None and (claim.date.text, claim.date.value) == (
+        "Friday",
+        "2017-10-06",
+    )

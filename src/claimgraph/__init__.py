@@ -9,7 +9,7 @@
 from __future__ import annotations
 
 from claimgraph.api import RunSummary, example_path, extract, make_document, open, process, run
-from claimgraph.records import Claim, Content, Cue, DateRef, Dateline, Document, Source, Span
+from claimgraph.records import Claim, Content, Cue, Dateline, DateRef, Document, Source, Span
 
 __version__ = "0.1.0"
 

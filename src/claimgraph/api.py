@@ -30,15 +30,23 @@ def example_path() -> Path:
 
 
 def make_document(
-    text: str, *, published: str | None = None, title: str | None = None,
-    outlet: str | None = None, url: str | None = None,
+    text: str,
+    *,
+    published: str | None = None,
+    title: str | None = None,
+    outlet: str | None = None,
+    url: str | None = None,
 ) -> Document:
     """A ``Document`` for text given directly; a wire dateline at its start is recognised."""
     dateline = find_dateline(text)
     return Document(
-        doc_id=content_id(text), text=text, title=title,
+        doc_id=content_id(text),
+        text=text,
+        title=title,
         outlet=outlet or (dateline.outlet if dateline else None),
-        published=published, url=url, dateline=dateline,
+        published=published,
+        url=url,
+        dateline=dateline,
     )
 
 
@@ -48,7 +56,7 @@ def extract(text: str, *, published: str | None = None, **meta: str | None) -> l
     return next(extract_claims([document]))[1]
 
 
-def open(path: str | Path = "claimgraph.db") -> ClaimStore:  # noqa: A001 - claimgraph.open(db)
+def open(path: str | Path = "claimgraph.db") -> ClaimStore:
     """Open (or create) a claim database."""
     return ClaimStore(path)
 

@@ -72,8 +72,14 @@ def _progress() -> Progress:
 def claims_table(results: list[tuple[Document, list[Claim]]]) -> Table:
     """A table of claims: who, cue (class), what, when, medium, flags."""
     table = Table(show_lines=True, expand=True)
-    for name, style in (("source", "bold"), ("cue", "cyan"), ("content", ""), ("date", "green"),
-                        ("medium", "magenta"), ("kind", "dim")):
+    for name, style in (
+        ("source", "bold"),
+        ("cue", "cyan"),
+        ("content", ""),
+        ("date", "green"),
+        ("medium", "magenta"),
+        ("kind", "dim"),
+    ):
         table.add_column(name, style=style, overflow="fold")
     for _, claims in results:
         for c in claims:
@@ -147,7 +153,7 @@ def _brat_name(document: Document, used: set[str]) -> str:
 @app.command()
 def extract(
     inputs: Annotated[list[str], typer.Argument(help="Files, folders or - for stdin.")],
-    format: Annotated[ExtractFormat, typer.Option("--format", "-f")] = ExtractFormat.jsonl,  # noqa: A002
+    format: Annotated[ExtractFormat, typer.Option("--format", "-f")] = ExtractFormat.jsonl,
     out_path: Annotated[
         str, typer.Option("--out", "-o", help="Output file (jsonl), folder (brat), or -.")
     ] = "-",
@@ -191,7 +197,7 @@ def extract(
 @app.command()
 def export(
     db: Annotated[Path, typer.Option(help="SQLite database to read.")] = Path("claimgraph.db"),
-    format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.jsonl,  # noqa: A002
+    format: Annotated[ExportFormat, typer.Option("--format", "-f")] = ExportFormat.jsonl,
     out_path: Annotated[Path, typer.Option("--out", "-o", help="Output file.")] = Path(
         "claims.jsonl"
     ),
@@ -229,7 +235,10 @@ def eval_polnear(
     with _progress() as progress:
         task = progress.add_task("scoring", total=total)
         res = evaluate_polnear(
-            directory, pred_dir=pred_dir, limit=limit, on_error=_error_line,
+            directory,
+            pred_dir=pred_dir,
+            limit=limit,
+            on_error=_error_line,
             progress=lambda n: progress.advance(task, n),
         )
     print(json.dumps(res, indent=1) if as_json else format_scores(res))

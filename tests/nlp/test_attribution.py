@@ -10,7 +10,11 @@ from claimgraph.records import Claim
 
 def parts(claim: Claim, text: str) -> tuple[str | None, str, list[str]]:
     source = text[claim.source.start : claim.source.end] if claim.source else None
-    return source, text[claim.cue.start : claim.cue.end], [text[s:e] for s, e in claim.content.fragments]
+    return (
+        source,
+        text[claim.cue.start : claim.cue.end],
+        [text[s:e] for s, e in claim.content.fragments],
+    )
 
 
 def only(text: str) -> tuple[str | None, str, list[str], str]:
@@ -27,16 +31,20 @@ def test_quote_before_cue() -> None:
 def test_split_quote_is_one_content_in_two_fragments() -> None:
     text = "“I haven’t heard anything,” she said, “but that doesn’t mean it isn’t true.”"
     assert only(text) == (
-        "she", "said",
-        ["“I haven’t heard anything,”", "“but that doesn’t mean it isn’t true.”"], "direct",
+        "she",
+        "said",
+        ["“I haven’t heard anything,”", "“but that doesn’t mean it isn’t true.”"],
+        "direct",
     )
 
 
 def test_quote_continued_in_next_sentence() -> None:
     text = "“We’ll be here for a while yet,” she said. “These cases take a lot of patience.”"
     assert only(text) == (
-        "she", "said",
-        ["“We’ll be here for a while yet,”", "“These cases take a lot of patience.”"], "direct",
+        "she",
+        "said",
+        ["“We’ll be here for a while yet,”", "“These cases take a lot of patience.”"],
+        "direct",
     )
 
 
@@ -56,7 +64,9 @@ def test_quote_continued_in_next_paragraph() -> None:
 def test_that_clause_with_weekday() -> None:
     text = "The Russian Defense Ministry said on Wednesday that it had warned the United States."
     assert only(text) == (
-        "The Russian Defense Ministry", "said", ["that it had warned the United States"],
+        "The Russian Defense Ministry",
+        "said",
+        ["that it had warned the United States"],
         "indirect",
     )
 
@@ -64,14 +74,21 @@ def test_that_clause_with_weekday() -> None:
 def test_according_to() -> None:
     text = "According to the report, 53% of people are suspicious of pickles."
     assert only(text) == (
-        "the report", "According to", ["53% of people are suspicious of pickles"], "indirect",
+        "the report",
+        "According to",
+        ["53% of people are suspicious of pickles"],
+        "indirect",
     )
 
 
 def test_sentence_final_cue() -> None:
-    text = "Secret Service protocol called for the nominee to be taken to a trauma center, sources said."
+    text = (
+        "Secret Service protocol called for the nominee to be taken to a trauma center, "
+        "sources said."
+    )
     assert only(text) == (
-        "sources", "said",
+        "sources",
+        "said",
         ["Secret Service protocol called for the nominee to be taken to a trauma center"],
         "indirect",
     )
@@ -95,7 +112,10 @@ def test_object_of_urge_is_content() -> None:
 def test_mixed_quote() -> None:
     text = "The Pentagon said it would prevent “unnecessary conflict.”"
     assert only(text) == (
-        "The Pentagon", "said", ["it would prevent “unnecessary conflict.”"], "mixed",
+        "The Pentagon",
+        "said",
+        ["it would prevent “unnecessary conflict.”"],
+        "mixed",
     )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -9,10 +11,50 @@ from claimgraph import extract
 from claimgraph.nlp.pipeline import chunk_bounds
 
 WORDS = [
-    "the", "minister", "said", "told", "reporters", "that", "he", "she", "denied", "it",
-    "according", "to", "Pentagon", "spokesperson", "claims", "were", "ridiculous", "on",
-    "Friday", "allegedly", "warned", "urged", "voters", "to", "leave", ",", ".", ":", ";",
-    "“", "”", '"', "'", "‘", "’", "''", "«", "»", "\n", "\n\n", "—", "(", ")", "Sputnik",
+    "the",
+    "minister",
+    "said",
+    "told",
+    "reporters",
+    "that",
+    "he",
+    "she",
+    "denied",
+    "it",
+    "according",
+    "to",
+    "Pentagon",
+    "spokesperson",
+    "claims",
+    "were",
+    "ridiculous",
+    "on",
+    "Friday",
+    "allegedly",
+    "warned",
+    "urged",
+    "voters",
+    "to",
+    "leave",
+    ",",
+    ".",
+    ":",
+    ";",
+    "“",
+    "”",
+    '"',
+    "'",
+    "‘",
+    "’",
+    "''",
+    "«",
+    "»",
+    "\n",
+    "\n\n",
+    "—",
+    "(",
+    ")",
+    "Sputnik",
 ]
 
 
@@ -45,6 +87,6 @@ def test_long_single_paragraph_is_cut_into_chunks_and_offsets_hold() -> None:
 def test_chunks_cover_the_text_exactly(text: str, size: int) -> None:
     bounds = chunk_bounds(text, size)
     assert bounds[0][0] == 0 and bounds[-1][1] == len(text)
-    for (_, e1), (s2, _) in zip(bounds, bounds[1:], strict=False):
+    for (_, e1), (s2, _) in pairwise(bounds):
         assert e1 == s2
     assert all(e - s <= size for s, e in bounds)

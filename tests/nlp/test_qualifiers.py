@@ -86,22 +86,54 @@ def test_told_reporters_is_no_medium_but_the_conference_is(nlp: Language) -> Non
 @pytest.mark.parametrize(
     ("text", "cue", "content", "medium"),
     [
-        ("Trump said on Twitter that the report was fake.", "said", "the report was fake",
-         "Twitter"),
-        ("The ministry said in a statement that taxes would rise.", "said", "taxes would rise",
-         "a statement"),
-        ("She said in an interview with CNN on Thursday morning that the talks had failed.",
-         "said", "the talks had failed", "an interview with CNN"),
-        ("He wrote in an op-ed in The Washington Post that the plan failed.", "wrote",
-         "the plan failed", "an op-ed in The Washington Post"),
-        ("The ministry said in a press release posted on Telegram that it was attacked.", "said",
-         "it was attacked", "a press release"),
-        ("Sen. John McCain told The New York Times on Tuesday that he was upset.", "told",
-         "he was upset", "The New York Times"),
-        ("The governor told the Daily Caller that the bill was dead.", "told",
-         "the bill was dead", "Daily Caller"),
-        ("The envoy said on Fox News that no deal was near.", "said", "no deal was near",
-         "Fox News"),
+        (
+            "Trump said on Twitter that the report was fake.",
+            "said",
+            "the report was fake",
+            "Twitter",
+        ),
+        (
+            "The ministry said in a statement that taxes would rise.",
+            "said",
+            "taxes would rise",
+            "a statement",
+        ),
+        (
+            "She said in an interview with CNN on Thursday morning that the talks had failed.",
+            "said",
+            "the talks had failed",
+            "an interview with CNN",
+        ),
+        (
+            "He wrote in an op-ed in The Washington Post that the plan failed.",
+            "wrote",
+            "the plan failed",
+            "an op-ed in The Washington Post",
+        ),
+        (
+            "The ministry said in a press release posted on Telegram that it was attacked.",
+            "said",
+            "it was attacked",
+            "a press release",
+        ),
+        (
+            "Sen. John McCain told The New York Times on Tuesday that he was upset.",
+            "told",
+            "he was upset",
+            "The New York Times",
+        ),
+        (
+            "The governor told the Daily Caller that the bill was dead.",
+            "told",
+            "the bill was dead",
+            "Daily Caller",
+        ),
+        (
+            "The envoy said on Fox News that no deal was near.",
+            "said",
+            "no deal was near",
+            "Fox News",
+        ),
     ],
 )
 def test_medium_phrases(nlp: Language, text: str, cue: str, content: str, medium: str) -> None:
@@ -113,8 +145,9 @@ def test_medium_phrases(nlp: Language, text: str, cue: str, content: str, medium
 
 def test_medium_inside_the_content_is_not_the_cues(nlp: Language) -> None:
     text = "The mayor said that the governor had announced the cuts in a statement on Twitter."
-    att = qualified(nlp, text, "said", "the governor had announced the cuts in a statement "
-                    "on Twitter", "say")
+    att = qualified(
+        nlp, text, "said", "the governor had announced the cuts in a statement on Twitter", "say"
+    )
     assert att.medium is None
 
 
@@ -195,12 +228,27 @@ def test_declined_to_confirm_is_other(nlp: Language) -> None:
 @pytest.mark.parametrize(
     ("text", "cue", "content", "lemma", "cls"),
     [
-        ("Moscow accused Washington of arming the rebels.", "accused",
-         "of arming the rebels", "accuse", "accuse"),
-        ("The agency warned that the storm would hit Florida.", "warned",
-         "the storm would hit Florida", "warn", "warn"),
-        ("Trump wrote that the media was unfair.", "wrote", "the media was unfair", "write",
-         "publish"),
+        (
+            "Moscow accused Washington of arming the rebels.",
+            "accused",
+            "of arming the rebels",
+            "accuse",
+            "accuse",
+        ),
+        (
+            "The agency warned that the storm would hit Florida.",
+            "warned",
+            "the storm would hit Florida",
+            "warn",
+            "warn",
+        ),
+        (
+            "Trump wrote that the media was unfair.",
+            "wrote",
+            "the media was unfair",
+            "write",
+            "publish",
+        ),
     ],
 )
 def test_lexicon_classes(
@@ -212,7 +260,7 @@ def test_lexicon_classes(
 # ------------------------------------------------------------------------------ robustness
 
 VOCAB = (
-    "the a he she it they said told Sputnik on Friday Reuters allegedly “ ” \" , . ; ( ) "
+    'the a he she it they said told Sputnik on Friday Reuters allegedly “ ” " , . ; ( ) '
     "statement in interview with CNN Twitter September 28 2017 yesterday not deny Ministry "
     "spokesperson who which Pentagon Mr. Smith \n \n\n é 東京 - 's"
 )

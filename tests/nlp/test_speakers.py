@@ -79,8 +79,12 @@ def test_titles_roles_and_gender(nlp: Language) -> None:
     atts = resolve(
         nlp,
         text,
-        [("Sen. John McCain", "told"), ("The senator", "said"), ("Ms. Warren", "said"),
-         ("He", "added")],
+        [
+            ("Sen. John McCain", "told"),
+            ("The senator", "said"),
+            ("Ms. Warren", "said"),
+            ("He", "added"),
+        ],
     )
     assert [a.resolved for a in atts] == [
         "Sen. John McCain",
@@ -116,8 +120,12 @@ def test_organisations_and_it_they(nlp: Language) -> None:
     atts = resolve(
         nlp,
         text,
-        [("Russia's Foreign Ministry", "said"), ("It", "said"), ("Officials", "said"),
-         ("They", "said")],
+        [
+            ("Russia's Foreign Ministry", "said"),
+            ("It", "said"),
+            ("Officials", "said"),
+            ("They", "said"),
+        ],
     )
     assert [a.resolved for a in atts] == [
         "Russia's Foreign Ministry",

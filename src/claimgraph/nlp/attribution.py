@@ -15,7 +15,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
 from claimgraph.nlp.lexicon import Lexicon, load_lexicon
 from claimgraph.nlp.model import Attribution
@@ -81,9 +81,11 @@ def _trim(text: str, start: int, end: int, keep_quotes: bool = True) -> tuple[in
         while end > start and text[end - 1] in QUOTE_CHARS:
             end -= 1
     # an unmatched closing mark at the end belongs to an outer quote
-    if end > start and text[end - 1] in "”\"" and text.count("“", start, end) + text.count(
-        '"', start, end - 1
-    ) == 0:
+    if (
+        end > start
+        and text[end - 1] in '”"'
+        and text.count("“", start, end) + text.count('"', start, end - 1) == 0
+    ):
         end -= 1
         while end > start and text[end - 1] in TRAILING_PUNCT:
             end -= 1
@@ -223,7 +225,11 @@ class AttributionRules:
         lo = hi = pos
         while lo > 0 and toks[lo - 1].i == toks[lo].i - 1 and "\n" not in toks[lo - 1].text_with_ws:
             lo -= 1
-        while hi + 1 < len(toks) and toks[hi + 1].i == toks[hi].i + 1 and "\n" not in toks[hi].text_with_ws:
+        while (
+            hi + 1 < len(toks)
+            and toks[hi + 1].i == toks[hi].i + 1
+            and "\n" not in toks[hi].text_with_ws
+        ):
             hi += 1
         run = toks[lo : hi + 1]
         return self.trim_tokens(run, keep_quotes)
@@ -236,16 +242,15 @@ class AttributionRules:
                 return True  # "that the reforms were not complete, and"
             if not t.is_punct:
                 return False
-            if t.text in QUOTE_CHARS or t.text in ("\'\'", "``"):
+            if t.text in QUOTE_CHARS or t.text in ("''", "``"):
                 if not keep_quotes:
                     return True
                 inner = "".join(x.text for x in run)
                 return inner.count(t.text) % 2 == 1 and t.text not in "“”"
-            if at_end and t.text == ")" and any(x.text == "(" for x in run):
-                return False
-            if not at_end and t.text == "(" and any(x.text == ")" for x in run):
-                return False
-            return True
+            # a bracket whose partner is inside the span stays: "Sen. Lindsey Graham (R-S.C.)"
+            partner = "(" if t.text == ")" else ")" if t.text == "(" else None
+            return partner is None or not any(x.text == partner for x in run)
+
         while run and droppable(run[0], False):
             run = run[1:]
         while run and droppable(run[-1], True):
@@ -290,13 +295,13 @@ class AttributionRules:
                 return [q]
         return []
 
-    def clausal_content(self, cue_tok: Token, src: tuple[int, int] | None) -> tuple[int, int] | None:
+    def clausal_content(
+        self, cue_tok: Token, src: tuple[int, int] | None
+    ) -> tuple[int, int] | None:
         kids = list(cue_tok.children)
         ccomps = [c for c in kids if c.dep_ == "ccomp"]
         # to-infinitives ("plans to run"); participle xcomps ("told X, commenting") are not
-        xcomps = [
-            c for c in kids if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.lefts)
-        ]
+        xcomps = [c for c in kids if c.dep_ == "xcomp" and any(a.lower_ == "to" for a in c.lefts)]
         objs = [c for c in kids if c.dep_ in OBJECTS]
         leave_out: set[int] = set()
         if ccomps:
@@ -312,8 +317,12 @@ class AttributionRules:
             # "accused the media of lying", "criticized it for …"
             parts = list(objs)
             for c in kids:
-                if (c.dep_ == "prep" and c.lower_ in OBJECT_PREPS and c.i > objs[-1].i
-                        and not any(t.ent_type_ in ("DATE", "TIME") for t in c.subtree)):
+                if (
+                    c.dep_ == "prep"
+                    and c.lower_ in OBJECT_PREPS
+                    and c.i > objs[-1].i
+                    and not any(t.ent_type_ in ("DATE", "TIME") for t in c.subtree)
+                ):
                     parts.append(c)
             for o in objs:
                 for c in o.children:
@@ -346,9 +355,12 @@ class AttributionRules:
             return set()  # "said that on Friday he …": the date is inside the content
         out: set[int] = set()
         for c in clause.lefts:
-            if c.i < subj.i and c.dep_ in ("prep", "npadvmod", "advmod"):
-                if any(t.ent_type_ in ("DATE", "TIME") for t in c.subtree):
-                    out.update(t.i for t in c.subtree)
+            if (
+                c.i < subj.i
+                and c.dep_ in ("prep", "npadvmod", "advmod")
+                and any(t.ent_type_ in ("DATE", "TIME") for t in c.subtree)
+            ):
+                out.update(t.i for t in c.subtree)
         if out:  # with the commas that set the date off
             out.update(c.i for c in clause.lefts if c.i < subj.i and c.dep_ == "punct")
         return out
@@ -357,8 +369,14 @@ class AttributionRules:
         """', adding that …' / ', saying …' after a clause is an attribution of its own."""
         out: set[int] = set()
         for t in clause.subtree:
-            if (t.dep_ == "advcl" and t.tag_ == "VBG" and self.is_cue(t) and t.i > clause.i
-                    and t.i > 0 and self.doc[t.i - 1].text == ","):
+            if (
+                t.dep_ == "advcl"
+                and t.tag_ == "VBG"
+                and self.is_cue(t)
+                and t.i > clause.i
+                and t.i > 0
+                and self.doc[t.i - 1].text == ","
+            ):
                 out.update(x.i for x in t.subtree)
                 out.add(t.i - 1)
         return out
@@ -412,17 +430,16 @@ class AttributionRules:
             return None
         text = self.text
         quoted = sum(1 for s, _ in frags if text[s] in QUOTE_CHARS)
-        has_quote = any(
-            ch in text[s:e] for s, e in frags for ch in "“”\""
-        )
+        has_quote = any(ch in text[s:e] for s, e in frags for ch in '“”"')
         if quoted == len(frags) and all(text[e - 1] in QUOTE_CHARS for _, e in frags):
             kind = "direct"
         elif has_quote:
             kind = "mixed"
         else:
             kind = "indirect"
-        return Attribution(cue=cue, cue_lemma=lemma, content=sorted(frags), kind=kind,
-                           source=src, rule=rule)
+        return Attribution(
+            cue=cue, cue_lemma=lemma, content=sorted(frags), kind=kind, source=src, rule=rule
+        )
 
     def from_verb(self, tok: Token) -> Attribution | None:
         found = self.subject_of(tok)
@@ -472,9 +489,7 @@ class AttributionRules:
         doc = self.doc
         used = {f for a in found for f in a.content}
         covered = sorted(used)
-        quoting = sorted(
-            (a for a in found if a.kind != "indirect"), key=lambda a: a.content[-1][1]
-        )
+        quoting = sorted((a for a in found if a.kind != "indirect"), key=lambda a: a.content[-1][1])
         cue_starts = sorted(a.cue[0] for a in found)
         for q in self.quotes.spans:
             if q in used or any(s <= q[0] < e for s, e in covered):
@@ -516,8 +531,7 @@ def outermost(atts: list[Attribution]) -> list[Attribution]:
     keep = []
     for a in atts:
         nested = any(
-            b is not a and any(s <= a.cue[0] and a.cue[1] <= e for s, e in b.content)
-            for b in atts
+            b is not a and any(s <= a.cue[0] and a.cue[1] <= e for s, e in b.content) for b in atts
         )
         if not nested:
             keep.append(a)
@@ -538,4 +552,3 @@ def find_attributions(doc: Doc, quotes: list[tuple[int, int]]) -> list[Attributi
     if len(doc) == 0:
         return []
     return AttributionRules(doc, quotes, load_lexicon()).run()
-

@@ -11,7 +11,7 @@ def doc_to_claims(document: Document, attributions: list[Attribution]) -> list[C
     text = document.text
     claims: list[Claim] = []
     seen: set[str] = set()
-    for att in sorted(attributions, key=lambda a: (a.content[0][0] if a.content else a.cue[0])):
+    for att in sorted(attributions, key=lambda a: a.content[0][0] if a.content else a.cue[0]):
         fragments = tuple(sorted(att.content))
         cid = claim_id(document.doc_id, att.cue[0], fragments)
         if cid in seen:

@@ -34,7 +34,7 @@ def _guarded(name: str, doc: Doc, work: Callable[[], None]) -> Doc:
     odd article costs only that component's output, never the rest of the run."""
     try:
         work()
-    except Exception as exc:  # noqa: BLE001 - any failure is reported, none stops a run
+    except Exception as exc:
         doc._.errors = [*(doc._.errors or []), f"{name}: {type(exc).__name__}: {exc}"]
     return doc
 

@@ -26,7 +26,12 @@ CLAIMGRAPH_PIPES = (
 # spaCy's parser needs about 1 GB per 100k characters; long inputs are cut into chunks at
 # paragraph (or, failing that, sentence or word) boundaries and their offsets shifted back.
 MAX_CHUNK = 60_000
-_BREAKS = (re.compile(r"\n\s*\n"), re.compile(r"\n"), re.compile(r"[.!?][”\"’']?\s"), re.compile(r"\s"))
+_BREAKS = (
+    re.compile(r"\n\s*\n"),
+    re.compile(r"\n"),
+    re.compile(r"[.!?][”\"’']?\s"),
+    re.compile(r"\s"),
+)
 
 
 def build_nlp(model: str = DEFAULT_MODEL) -> Language:
@@ -52,11 +57,9 @@ def chunk_bounds(text: str, max_chunk: int = MAX_CHUNK) -> list[tuple[int, int]]
         window = text[start : start + max_chunk]
         cut = 0
         for pattern in _BREAKS:
-            last = None
-            for last in pattern.finditer(window, max_chunk // 2):
-                pass
-            if last is not None:
-                cut = last.end()
+            ends = [m.end() for m in pattern.finditer(window, max_chunk // 2)]
+            if ends:
+                cut = ends[-1]
                 break
         if cut == 0:
             cut = max_chunk
@@ -101,8 +104,10 @@ def parse(
 def _shift(att: Attribution, by: int) -> Attribution:
     if by == 0:
         return att
+
     def mv(p: tuple[int, int] | None) -> tuple[int, int] | None:
         return None if p is None else (p[0] + by, p[1] + by)
+
     att.cue = (att.cue[0] + by, att.cue[1] + by)
     att.content = [(s + by, e + by) for s, e in att.content]
     att.source = mv(att.source)

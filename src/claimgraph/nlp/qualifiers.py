@@ -38,8 +38,21 @@ from claimgraph.nlp.model import Attribution, doc_length
 # there, so a date or medium of a reported or following clause is not taken for the cue's.
 CLAUSE_BREAKS = frozenset(
     {
-        "ccomp", "xcomp", "advcl", "conj", "cc", "parataxis", "relcl", "acl", "csubj",
-        "csubjpass", "nsubj", "nsubjpass", "mark", "dep", "intj",
+        "ccomp",
+        "xcomp",
+        "advcl",
+        "conj",
+        "cc",
+        "parataxis",
+        "relcl",
+        "acl",
+        "csubj",
+        "csubjpass",
+        "nsubj",
+        "nsubjpass",
+        "mark",
+        "dep",
+        "intj",
     }
 )
 # Prepositions that introduce a medium ("in a statement", "on Twitter", "at a briefing",
@@ -102,9 +115,7 @@ def cue_clause(doc: Doc, att: Attribution) -> set[int]:
     first = min(s for s, _ in att.content) if att.content else att.cue[1]
     if first > att.cue[1]:
         seen.update(t.i for t in doc.char_span(att.cue[1], first, alignment_mode="contract") or [])
-    return {
-        i for i in seen if not in_content(att, doc[i].idx, doc[i].idx + len(doc[i]))
-    }
+    return {i for i in seen if not in_content(att, doc[i].idx, doc[i].idx + len(doc[i]))}
 
 
 def data_rows(name: str) -> Iterable[list[str]]:

@@ -131,8 +131,7 @@ def describe(span: Span, root: Token | None = None) -> Mention:
     name = _name_tokens(span, root)
     table = titles()
     named = any(
-        (t.pos_ == "PROPN" or _entity_kind(t) is not None) and t.lower_ not in table
-        for t in name
+        (t.pos_ == "PROPN" or _entity_kind(t) is not None) and t.lower_ not in table for t in name
     )
     roles = {_group(t) for t in name if t.lower_ in table}
     # "John Kirby, a Pentagon spokesman": the appositive's role is the mention's too.

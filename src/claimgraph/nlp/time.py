@@ -155,7 +155,7 @@ def utterance_date(
     clause = cue_clause(doc, att)
     spans = _date_expressions(doc, clause, ents)
     # Closest to the cue in the tree first, then nearest in the text.
-    spans.sort(key=lambda se: (_depth(doc[se[0]:se[1]].root, root), abs(se[0] - root.i)))
+    spans.sort(key=lambda se: (_depth(doc[se[0] : se[1]].root, root), abs(se[0] - root.i)))
     for s, e in spans:
         span = doc[s:e]
         same_day = span.text.lower() in SAME_DAY
