@@ -35,6 +35,16 @@ CLASS_SEEDS = {
         "understand wonder decide choose refuse decline"
     ),
 }
+# report nouns that take a that-clause ("the claim that …", "X's statement that …"): too
+# rare in PolNeAR to pass the thresholds, always attributions with such a clause
+NOMINAL_SEEDS = {
+    "assert": "claim statement assertion argument suggestion announcement insistence "
+    "contention admission remark comment belief view conclusion finding report promise "
+    "pledge vow assurance",
+    "deny": "denial rejection",
+    "accuse": "accusation allegation charge criticism complaint",
+    "warn": "warning threat fear concern",
+}
 MIN_GOLD = 3
 MIN_SHARE = 0.2
 
@@ -86,12 +96,22 @@ def main(argv: list[str]) -> int:
                 h = head_of(span)
                 if h.pos_ in ("VERB", "NOUN"):
                     gold[(h.lemma_.lower(), h.pos_)] += 1
-    seeds = {w: cls for cls, words in CLASS_SEEDS.items() for w in words.split()}
+    seeds = {
+        w: cls
+        for table in (CLASS_SEEDS, NOMINAL_SEEDS)
+        for cls, words in table.items()
+        for w in words.split()
+    }
     rows = []
     for (lemma, pos), n in gold.most_common():
         share = n / max(total[(lemma, pos)], 1)
         if n >= MIN_GOLD and share >= MIN_SHARE and lemma.isalpha():
             rows.append((lemma, pos, seeds.get(lemma, "assert"), n, total[(lemma, pos)]))
+    listed = {(r[0], r[1]) for r in rows}
+    for cls, words in NOMINAL_SEEDS.items():
+        for lemma in words.split():
+            if (lemma, "NOUN") not in listed:
+                rows.append((lemma, "NOUN", cls, gold[(lemma, "NOUN")], total[(lemma, "NOUN")]))
     with open(args.out, "w", encoding="utf-8") as out:
         out.write(
             "# cue lexicon: built by scripts/build_cue_lexicon.py from PolNeAR train; edit freely\n"

@@ -36,6 +36,6 @@ def test_ci_runs_the_readme_test_command_verbatim() -> None:
 
 def test_ci_tolerates_no_tests_but_fails_on_failures() -> None:
     ci = (ROOT / ".ci" / "run").read_text("utf-8")
-    assert '-eq 5 ]' in ci
+    assert "-eq 5 ]" in ci
     assert 'exit "$status"' in ci
     assert "set -e" not in ci  # the status of pytest must reach the exit line

@@ -149,3 +149,35 @@ def test_participle_report_is_its_own_claim() -> None:
 def test_unbalanced_quotes_do_not_lose_the_rest(text: str) -> None:
     claims = extract(text)
     assert ("The minister", "said", ["that taxes would rise"]) in [parts(c, text) for c in claims]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "The Pentagon's statement that the claims were ridiculous was published on Friday.",
+            ("The Pentagon", "statement", ["that the claims were ridiculous"]),
+        ),
+        (
+            "Moscow made the claim that the US supports terrorists.",
+            ("Moscow", "claim", ["that the US supports terrorists"]),
+        ),
+        (
+            "The allegation by Russia that the US supports terrorists is false.",
+            ("Russia", "allegation", ["that the US supports terrorists"]),
+        ),
+    ],
+)
+def test_report_nouns_with_that_clause(text: str, expected: tuple[object, ...]) -> None:
+    claims = extract(text)
+    assert [parts(c, text) for c in claims] == [expected]
+
+
+def test_a_date_after_a_passive_cue_is_not_content() -> None:
+    assert extract("The figures were published on Friday.") == []
+
+
+def test_physical_attack_is_not_an_attribution() -> None:
+    assert extract("The militants attacked Syrian positions near the road.") == []
+    text = "The senator attacked Trump for his comments on the economy."
+    assert [parts(c, text)[1] for c in extract(text)] == ["attacked"]

@@ -29,6 +29,7 @@ OBJECT_PREPS = {"of", "for", "as", "with", "about", "over", "against", "on"}
 # words of the verb group kept in a cue when they stand right next to the verb
 VERB_GROUP_LEFT = {"aux", "auxpass", "neg", "advmod"}
 VERB_GROUP_RIGHT = {"prt"}
+PEOPLE_ENTS = {"PERSON", "ORG", "GPE", "NORP"}
 QUOTE_CHARS = "“”\"'‘’«»„"
 TRAILING_PUNCT = ",.;:!?—–-)( \n\t"
 MIN_QUOTE_WORDS = 4  # shorter quotes without a cue of their own are scare quotes
@@ -130,7 +131,7 @@ class AttributionRules:
         lemma = tok.lemma_.lower()
         if tok.pos_ in ("VERB", "AUX"):
             return lemma in self.lex.verbs
-        if tok.pos_ in ("NOUN", "PROPN"):
+        if tok.pos_ == "NOUN":
             return lemma in self.lex.nouns
         return False
 
@@ -333,7 +334,13 @@ class AttributionRules:
             # "called for X", "talked about X", "warned of X": the object of a linking prep
             for c in kids:
                 if c.dep_ == "prep" and c.lower_ in self.lex.linking_preps:
-                    parts = [o for o in c.children if o.dep_ in ("pobj", "pcomp")]
+                    # "was published on Friday": a date says when, not what
+                    parts = [
+                        o
+                        for o in c.children
+                        if o.dep_ in ("pobj", "pcomp")
+                        and not any(t.ent_type_ in ("DATE", "TIME") for t in o.subtree)
+                    ]
                     if parts:
                         break
         if not parts:
@@ -441,7 +448,17 @@ class AttributionRules:
             cue=cue, cue_lemma=lemma, content=sorted(frags), kind=kind, source=src, rule=rule
         )
 
+    def aimed_at_someone(self, verb: Token) -> bool:
+        for c in verb.children:
+            if c.dep_ == "prep" and c.lower_ == "for":
+                return True
+            if c.dep_ == "dobj":
+                return c.pos_ in ("PRON", "PROPN") or c.ent_type_ in PEOPLE_ENTS
+        return True
+
     def from_verb(self, tok: Token) -> Attribution | None:
+        if tok.lemma_.lower() in self.lex.physical_verbs and not self.aimed_at_someone(tok):
+            return None
         found = self.subject_of(tok)
         src = None
         if found is not None:
@@ -469,6 +486,43 @@ class AttributionRules:
         lemma = self.lex.cue_lemma(tok)
         return self._make(cue, lemma, content, src, rule)
 
+    def from_noun(self, tok: Token) -> Attribution | None:
+        """'the claim that …', "the Pentagon's statement that …": a report noun with a
+        that-clause. The source is the possessor, a "by"/"from" object, or the subject of a
+        light verb that has the noun as object ("Moscow made the claim that …")."""
+        clause = next(
+            (
+                c
+                for c in tok.rights
+                if c.dep_ in ("acl", "ccomp", "appos")
+                and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            ),
+            None,
+        )
+        if clause is None:
+            return None
+        content = self.span_of(list(clause.subtree), clause, keep_quotes=True)
+        if content is None:
+            return None
+        src = None
+        poss = next((c for c in tok.lefts if c.dep_ == "poss"), None)
+        if poss is not None:
+            toks = [t for t in poss.subtree if t.dep_ != "case"]
+            src = self.span_of(toks, poss)
+        else:
+            by = next(
+                (c for c in tok.rights if c.dep_ == "prep" and c.lower_ in ("by", "from")), None
+            )
+            obj = next((o for o in by.children if o.dep_ == "pobj"), None) if by else None
+            if obj is not None and obj.i < clause.i:
+                src = self.source_span(obj, (tok.idx, tok.idx + len(tok)))
+            elif tok.dep_ == "dobj" and tok.head.lemma_ in self.lex.light_verbs:
+                found = self.subject_of(tok.head)
+                if found is not None:
+                    src = self.source_span(found[0], (tok.idx, tok.idx + len(tok)), found[1])
+        cue = (tok.idx, tok.idx + len(tok))
+        return self._make(cue, tok.lemma_.lower(), [content], src, "noun")
+
     def run(self) -> list[Attribution]:
         found: list[Attribution] = []
         for tok in self.doc:
@@ -476,7 +530,7 @@ class AttributionRules:
             if tok.lower_ == "according":
                 att = self.according_to(tok)
             elif self.is_cue(tok):
-                att = self.from_verb(tok)
+                att = self.from_noun(tok) if tok.pos_ == "NOUN" else self.from_verb(tok)
             if att is not None:
                 found.append(att)
         found = self.continue_quotes(found)

@@ -15,6 +15,11 @@ from importlib import resources
 from spacy.tokens import Token
 
 LINKING_PREPS = frozenset({"for", "about", "to", "of", "on", "against"})
+# verbs that also name physical acts ("attacked Syrian positions"): a cue only when aimed at
+# someone (a person, organisation, country or pronoun) or with a reason ("for …")
+PHYSICAL_VERBS = frozenset({"attack", "hit", "strike", "target", "blast", "slam", "back"})
+# verbs that make a report noun their object without adding meaning: "made the claim that"
+LIGHT_VERBS = frozenset({"make", "issue", "repeat", "release", "level", "voice", "express"})
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,8 @@ class Lexicon:
     nouns: frozenset[str]
     classes: dict[str, str] = field(default_factory=dict)
     linking_preps: frozenset[str] = LINKING_PREPS
+    light_verbs: frozenset[str] = LIGHT_VERBS
+    physical_verbs: frozenset[str] = PHYSICAL_VERBS
 
     def cue_lemma(self, tok: Token) -> str:
         return tok.lemma_.lower()
