@@ -92,3 +92,26 @@ def test_pentagon_told_sputnik_on_friday(example: tuple[Document, list[Claim]]) 
         "Friday",
         "2017-10-06",
     )
+
+
+def test_narrative_records_have_the_outlet_as_source(example: tuple[Document, list[Claim]]) -> None:
+    document, claims = example
+    narrative = [c for c in claims if c.kind == "narrative"]
+    assert narrative
+    for claim in narrative:
+        assert claim.source is not None
+        assert (claim.source.text, claim.source.entity_name) == ("Sputnik", "Sputnik")
+        assert document.text[claim.source.start : claim.source.end] == "Sputnik"
+    [rubkan] = [c for c in narrative if "Rubkan" in c.content.text]
+    assert rubkan.date is not None and rubkan.date.value == "2017-09-28"
+    assert {p.name for p in rubkan.places} >= {"Rukban"}
+
+
+def test_entities_aliases_and_affiliation(example: tuple[Document, list[Claim]]) -> None:
+    document, claims = example
+    daesh = [e for e in document.entities if "Daesh" in (e.name, *e.aliases)]
+    assert len(daesh) == 1 and {"ISIS", "Islamic State"} <= {daesh[0].name, *daesh[0].aliases}
+    [told] = find(claims, "told", "a Pentagon spokesperson")
+    assert told.source is not None and told.source.affiliation == "Pentagon"
+    [russian] = find(claims, "said", "The Russian Defense Ministry")
+    assert "United States" in {t.name for t in russian.targets}

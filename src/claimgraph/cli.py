@@ -4,24 +4,29 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
     SpinnerColumn,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from claimgraph import api
 from claimgraph.records import Claim, Document
+from claimgraph.store import ClaimStore, StoreError
 
 app = typer.Typer(
     help="Who claimed what, about whom, when and through which outlet: attributed claims "
@@ -31,6 +36,8 @@ app = typer.Typer(
 )
 eval_app = typer.Typer(help="Score claimgraph against annotated corpora.")
 app.add_typer(eval_app, name="eval")
+train_app = typer.Typer(help="Train claimgraph's models from the shared data.")
+app.add_typer(train_app, name="train")
 
 out = Console()
 err = Console(stderr=True)
@@ -242,6 +249,367 @@ def eval_polnear(
             progress=lambda n: progress.advance(task, n),
         )
     print(json.dumps(res, indent=1) if as_json else format_scores(res))
+
+
+def _count_lines(path: Path, limit: int | None) -> int:
+    with path.open(encoding="utf-8") as fh:
+        n = sum(1 for line in fh if line.strip())
+    return min(n, limit) if limit is not None else n
+
+
+def _gold_file(path: Path) -> None:
+    if not path.is_file():
+        _error_line(f"{path}: no such gold file")
+        raise typer.Exit(2)
+
+
+def _score_gold(
+    gold: Path,
+    limit: int | None,
+    as_json: bool,
+    label: str,
+    evaluate: Callable[..., dict[str, Any]],
+    format_scores: Callable[[dict[str, Any]], str],
+) -> None:
+    """Run one gold-file evaluation with a progress bar and print its scores."""
+    _gold_file(gold)
+    with _progress() as progress:
+        task = progress.add_task(label, total=_count_lines(gold, limit))
+        try:
+            res = evaluate(gold, limit=limit, progress=lambda n: progress.advance(task, n))
+        except ValueError as exc:
+            _error_line(str(exc))
+            raise typer.Exit(2) from None
+    print(json.dumps(res, indent=1) if as_json else format_scores(res))
+
+
+@eval_app.command("dates")
+def eval_dates(
+    gold: Annotated[
+        Path, typer.Argument(help="TimeML-style gold JSONL (docid, dct, text, timexes).")
+    ],
+    limit: Annotated[int | None, typer.Option(help="Only the first N documents.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Date normalisation: extent and value P/R/F1 (as tools/dates_score.py)."""
+    from claimgraph.eval.dates import evaluate_dates, format_scores
+
+    _score_gold(gold, limit, as_json, "dating", evaluate_dates, format_scores)
+
+
+@eval_app.command("places")
+def eval_places(
+    gold: Annotated[Path, typer.Argument(help="Toponym gold JSONL (docid, text, toponyms).")],
+    limit: Annotated[int | None, typer.Option(help="Only the first N documents.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Place recognition and geocoding: F1, acc@161km, end-to-end recall (as
+    tools/places_score.py)."""
+    from claimgraph.eval.places import evaluate_places, format_scores
+
+    _score_gold(gold, limit, as_json, "geocoding", evaluate_places, format_scores)
+
+
+@eval_app.command("fnc1")
+def eval_fnc1(
+    stances: Annotated[Path, typer.Argument(help="FNC-1 stances CSV (Headline, Body ID, Stance).")],
+    bodies: Annotated[Path, typer.Argument(help="FNC-1 bodies CSV (Body ID, articleBody).")],
+    cv: Annotated[
+        bool,
+        typer.Option(
+            help="Cross-validate by Body ID (train on the other folds); --no-cv scores "
+            "the shipped model, which was trained on this data."
+        ),
+    ] = True,
+    predictions: Annotated[
+        Path | None, typer.Option(help="Also write the scored predictions here (CSV).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+) -> None:
+    """Stance: the FNC-1 relative score, per-class and macro F1 (as tools/fnc1_score.py)."""
+    from claimgraph.eval.fnc1 import Fnc1InputError, evaluate_fnc1, format_scores
+
+    try:
+        res = evaluate_fnc1(stances, bodies, cv=cv, predictions_csv=predictions)
+    except (Fnc1InputError, OSError) as exc:
+        _error_line(str(exc))
+        raise typer.Exit(2) from None
+    print(format_scores(res, as_json=as_json))
+
+
+@app.command()
+def stance(
+    headlines: Annotated[Path, typer.Argument(help="CSV with Headline and Body ID columns.")],
+    bodies: Annotated[Path, typer.Argument(help="CSV with Body ID and articleBody columns.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Predictions CSV to write.")] = Path(
+        "predictions.csv"
+    ),
+) -> None:
+    """Predict agree / disagree / discuss / unrelated for headline–body pairs (FNC-1 format)."""
+    from claimgraph.eval.fnc1 import Fnc1InputError, write_predictions
+
+    try:
+        n = write_predictions(headlines, bodies, out)
+    except ImportError as exc:
+        _link_missing(exc)
+    except (Fnc1InputError, OSError) as exc:
+        _error_line(str(exc))
+        raise typer.Exit(2) from None
+    err.print(f"pairs {n}  → {out}", highlight=False)
+
+
+@train_app.command("stance")
+def train_stance_command(
+    stances: Annotated[Path, typer.Argument(help="FNC-1 stances CSV with gold Stance.")],
+    bodies: Annotated[Path, typer.Argument(help="FNC-1 bodies CSV.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Model folder to write.")] = Path(
+        "stance-model"
+    ),
+    folds: Annotated[int, typer.Option(help="Cross-validation folds (by Body ID).")] = 5,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """Train the stance model (cross-validated, then fit on all pairs) into --out. Copy the
+    folder to src/claimgraph/data/stance/ to ship it."""
+    from claimgraph.eval.fnc1 import Fnc1InputError
+    from claimgraph.link.stance import train_stance
+
+    try:
+        meta = train_stance(stances, bodies, out, folds=folds, seed=seed)
+    except ImportError as exc:
+        _error_line(f"{exc} (training needs: pip install 'claimgraph[train]')")
+        raise typer.Exit(1) from None
+    except (Fnc1InputError, OSError) as exc:
+        _error_line(str(exc))
+        raise typer.Exit(2) from None
+    for split in ("cv_body", "cv_story"):
+        overall = (meta.get(split) or {}).get("overall")
+        if overall:
+            f1 = "  ".join(f"{k} {v}" for k, v in overall["f1"].items())
+            print(
+                f"{split}: relative score {overall['relative_score']}  "
+                f"macro F1 {overall['macro_f1']}  {f1}"
+            )
+    err.print(f"model → {out}", highlight=False)
+
+
+def _open_existing(db: Path) -> ClaimStore:
+    """The store at ``db``; a clear error and exit 1 when there is none to read."""
+    if not db.exists():
+        _error_line(escape(f"{db}: no such database (run `claimgraph run --db {db}` first)"))
+        raise typer.Exit(1)
+    try:
+        return api.open(db)
+    except StoreError as e:
+        _error_line(escape(str(e)))
+        raise typer.Exit(1) from e
+
+
+@app.command()
+def entities(
+    db: Annotated[Path, typer.Option(help="SQLite database to read.")] = Path("claimgraph.db"),
+) -> None:
+    """List the entities of a database: how many claims each made and was the target of."""
+    from claimgraph.timeline import entities as entity_summaries
+
+    with _open_existing(db) as store:
+        summaries = entity_summaries(store)
+    table = Table(expand=True)
+    for name, style in (("entity", "bold"), ("id", "dim"), ("kind", ""), ("qid", ""),
+                        ("aliases", "")):  # fmt: skip
+        table.add_column(name, style=style, overflow="fold")
+    table.add_column("said", style="cyan", justify="right")
+    table.add_column("about", style="magenta", justify="right")
+    for entity, said, about in summaries:
+        aliases = ", ".join(a for a in entity.aliases if a != entity.name)
+        if len(aliases) > 120:
+            aliases = aliases[:119] + "…"
+        # Text(), not str: names and aliases are data, never Rich markup.
+        cells = (entity.name, entity.entity_id, entity.kind, entity.qid, aliases)
+        table.add_row(*(Text(v or "") for v in cells), str(said), str(about))
+    if summaries:
+        out.print(table)
+    out.print(f"entities {len(summaries)}  db {db}", highlight=False, markup=False)
+
+
+@app.command()
+def timeline(
+    entity: Annotated[str, typer.Argument(help="Entity id, canonical name or alias (any case).")],
+    db: Annotated[Path, typer.Option(help="SQLite database to read.")] = Path("claimgraph.db"),
+) -> None:
+    """A dated list of what an entity claimed and what was claimed about it."""
+    from claimgraph.timeline import EntityLookupError, find_entity
+    from claimgraph.timeline import timeline as entity_timeline
+
+    with _open_existing(db) as store:
+        try:
+            found = find_entity(store, entity)
+        except EntityLookupError as e:
+            _error_line(escape(f"{db}: {e}"))
+            raise typer.Exit(1) from e
+        items = entity_timeline(store, found.entity_id)
+    said = sum(item.role == "said" for item in items)
+    heading = Text(found.name, style="bold")
+    heading.append(f" ({found.entity_id}{', ' + found.kind if found.kind else ''})", "dim")
+    heading.append(f"  said {said}  about {len(items) - said}")
+    out.print(heading)
+    if not items:
+        return
+    table = Table(show_lines=True, expand=True)
+    for name, style in (
+        ("date", "green"),
+        ("role", "bold"),
+        ("source", ""),
+        ("cue", "cyan"),
+        ("content", ""),
+        ("document", "dim"),
+    ):
+        table.add_column(name, style=style, overflow="fold")
+    for item in items:
+        date = Text(item.date or "—")
+        if item.dated_by == "published":
+            date.append("\n(published)", "dim")
+        source = Text(item.source_text or "—")
+        shown = {(item.source_text or "").casefold()}
+        if item.source and item.source.casefold() not in shown:
+            source.append(f"\n→ {item.source}", "dim")
+            shown.add(item.source.casefold())
+        if item.affiliation and item.affiliation.casefold() not in shown:
+            source.append(f"\nfor {item.affiliation}", "dim")
+        content = item.content if len(item.content) <= 300 else item.content[:299] + "…"
+        table.add_row(
+            date,
+            item.role,
+            source,
+            Text(f"{item.cue} ({item.cue_class})"),
+            Text(content),
+            f"{item.doc_id}\n{item.start}–{item.end}",
+        )
+    out.print(table)
+
+
+# -- linking across sources (claimgraph.link) -------------------------------------------------
+
+
+def _link_missing(e: ImportError) -> None:
+    _error_line(escape(str(e)))
+    raise typer.Exit(1) from e
+
+
+@app.command("link")
+def link_command(
+    db: Annotated[Path, typer.Option(help="SQLite database to link.")] = Path("claimgraph.db"),
+    stance: Annotated[
+        bool, typer.Option(help="Also ask the trained stance model, when it is installed.")
+    ] = True,
+    cluster_threshold: Annotated[
+        float | None, typer.Option(help="Cosine from which two claims are one proposition.")
+    ] = None,
+    relate_threshold: Annotated[
+        float | None, typer.Option(help="Cosine from which claims on one target may conflict.")
+    ] = None,
+) -> None:
+    """Link the claims not linked yet across documents: clusters, agreement, contradiction."""
+    try:
+        from claimgraph.link import LinkSettings, link, load_stance
+    except ImportError as e:
+        _link_missing(e)
+    settings = LinkSettings()
+    if cluster_threshold is not None or relate_threshold is not None:
+        settings = LinkSettings(
+            cluster_threshold=cluster_threshold or settings.cluster_threshold,
+            relate_threshold=relate_threshold or settings.relate_threshold,
+        )
+    with _open_existing(db) as store, _progress() as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def step(stage: str, advance: int, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.advance(tasks[stage], advance)
+
+        try:
+            summary = link(store, settings=settings, stance=load_stance() if stance else None,
+                           on_progress=step)  # fmt: skip
+        except ImportError as e:
+            _link_missing(e)
+    relations = "  ".join(f"{k} {v}" for k, v in sorted(summary.relations.items()))
+    out.print(
+        f"embedded {summary.embedded}  linked {summary.searched}  new links {summary.links}"
+        f"{'  (' + relations + ')' if relations else ''}  clusters {summary.clusters}"
+        f"  seconds {summary.seconds:.1f}  db {db}",
+        highlight=False,
+        markup=False,
+    )
+
+
+@app.command()
+def clusters(
+    db: Annotated[Path, typer.Option(help="SQLite database to read.")] = Path("claimgraph.db"),
+    out_path: Annotated[
+        Path | None,
+        typer.Option("--out", "-o", help="Write the clusters as JSONL (or .parquet) instead."),
+    ] = None,
+    limit: Annotated[int, typer.Option(help="Print at most this many clusters.")] = 50,
+) -> None:
+    """The clusters of one proposition across documents: first seen, members and stances."""
+    with _open_existing(db) as store:
+        if out_path is not None:
+            from claimgraph.link.report import export_clusters
+
+            n = export_clusters(store, out_path)
+            err.print(f"clusters {n}  → {out_path}", highlight=False, markup=False)
+            return
+        found = list(store.clusters())
+    for cluster in found[:limit]:
+        heading = Text(f"{cluster['cluster_id']}", style="bold")
+        heading.append(
+            f"  {cluster['size']} claims in {cluster['documents']} documents"
+            f"  first seen {cluster['first_seen'] or '—'}"
+            f" by {cluster['first_source'] or '—'} ({cluster['first_outlet'] or '—'})",
+            "dim",
+        )
+        out.print(heading)
+        out.print(Text(cluster["representative_text"]))
+        table = Table(expand=True)
+        for name, style in (("date", "green"), ("outlet", ""), ("source", "bold"),
+                            ("stance", "cyan"), ("cosine", "dim")):  # fmt: skip
+            table.add_column(name, style=style, overflow="fold")
+        for m in cluster["members"]:
+            cells = (m["date"], m["outlet"], m["source"], m["stance"])
+            score = "" if m["score"] is None else f"{m['score']:.2f}"
+            table.add_row(*(Text(v or "—") for v in cells), score)
+        out.print(table)
+    out.print(f"clusters {len(found)}  db {db}", highlight=False, markup=False)
+
+
+@app.command()
+def contradictions(
+    db: Annotated[Path, typer.Option(help="SQLite database to read.")] = Path("claimgraph.db"),
+    entity: Annotated[
+        str | None, typer.Option(help="Only where this entity (id, name or alias) is involved.")
+    ] = None,
+) -> None:
+    """Pairs of claims that contradict each other, with both sides' source, date and text."""
+    from claimgraph.link.report import contradictions as find_contradictions
+    from claimgraph.timeline import EntityLookupError
+
+    with _open_existing(db) as store:
+        try:
+            pairs = find_contradictions(store, entity=entity)
+        except EntityLookupError as e:
+            _error_line(escape(f"{db}: {e}"))
+            raise typer.Exit(1) from e
+    for i, pair in enumerate(pairs, start=1):
+        out.print(Text(f"#{i}  cosine {pair.score:.2f}  {pair.reason or ''}", style="bold"))
+        for side in (pair.a, pair.b):
+            line = Text(f"  {side.date or '—'}  ", style="green")
+            line.append(f"{side.source or '(no source)'}", "bold")
+            line.append(f" in {side.outlet or '—'}", "dim")
+            line.append(f"  [{side.claim.doc_id} {side.start}–{side.end}]\n", "dim")
+            line.append(f"    {side.claim.cue.text} ({side.claim.cue.cls}): ", "cyan")
+            line.append(side.text)
+            out.print(line)
+    out.print(f"contradictions {len(pairs)}  db {db}", highlight=False, markup=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

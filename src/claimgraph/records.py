@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-ClaimKind = Literal["direct", "indirect", "mixed"]
+ClaimKind = Literal["direct", "indirect", "mixed", "narrative"]
 CueClass = Literal["assert", "deny", "accuse", "warn", "publish", "other"]
 CUE_CLASSES: tuple[str, ...] = ("assert", "deny", "accuse", "warn", "publish", "other")
 
@@ -28,12 +29,17 @@ class Span:
 
 @dataclass(frozen=True, slots=True)
 class Source:
-    """Who the claim is attributed to: the surface mention and the name it resolves to."""
+    """Who the claim is attributed to: the surface mention, the name it resolves to, the
+    canonical entity, and the organisation a person speaks for ("a Pentagon spokesperson"
+    → affiliation "Pentagon")."""
 
     text: str
     start: int
     end: int
     resolved: str | None = None
+    entity_id: str | None = None
+    entity_name: str | None = None
+    affiliation: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,12 +71,51 @@ class Content:
 
 @dataclass(frozen=True, slots=True)
 class DateRef:
-    """A date expression and its normalised ISO value."""
+    """A date expression and its normalised value: ISO / TimeML (``2017-10-06``,
+    ``2017-09``, ``2017-W39``, ``2017-Q3``, ``2017``) or a range ``2017-09-01/2017-09-27``."""
 
     text: str
     value: str
     start: int
     end: int
+    granularity: str | None = None  # day | week | month | quarter | year | range
+    # the narrower interval the words give, when narrower than ``value``'s calendar unit:
+    # "mid-October" → value "2017-10", range "2017-10-11/2017-10-20" (TimeML keeps the unit)
+    range: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """A place mention geocoded to GeoNames (fields None when it is not in the gazetteer)."""
+
+    text: str
+    start: int
+    end: int
+    geonameid: int | None = None
+    name: str | None = None
+    country_code: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    feature_class: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRef:
+    """A canonical entity a claim is about (a target) or that a source is."""
+
+    entity_id: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    """A canonical entity: one id for every alias ("Daesh", "ISIS", "Islamic State")."""
+
+    entity_id: str
+    name: str
+    kind: str | None = None  # PERSON | ORG | GPE | NORP | …
+    qid: str | None = None  # Wikidata id, when the alias table gives one
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,12 +130,15 @@ class Claim:
     content: Content
     medium: Span | None = None
     hedged: bool = False
-    date: DateRef | None = None
+    date: DateRef | None = None  # when the source said it
+    dates: tuple[DateRef, ...] = ()  # dates inside the content
+    places: tuple[Place, ...] = ()  # places inside the content
+    targets: tuple[EntityRef, ...] = ()  # what the claim is about
 
     def to_dict(self) -> dict[str, Any]:
-        d = dataclasses.asdict(self)
+        """The JSONL record (lists where the dataclass has tuples)."""
+        d = _lists(dataclasses.asdict(self))
         d["cue"]["class"] = d["cue"].pop("cls")
-        d["content"]["fragments"] = [list(f) for f in self.content.fragments]
         return d
 
 
@@ -103,6 +151,11 @@ class Dateline:
     end: int
     place: str | None = None
     outlet: str | None = None
+    geonameid: int | None = None
+    name: str | None = None
+    country_code: str | None = None
+    lat: float | None = None
+    lon: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,9 +176,22 @@ class Document:
     origin: str | None = None
     offset: int = 0
     meta: dict[str, Any] = field(default_factory=dict)
+    dates: tuple[DateRef, ...] = ()  # every date expression in the text
+    places: tuple[Place, ...] = ()  # every place mention in the text
+    entities: tuple[Entity, ...] = ()  # canonical entities mentioned
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """The JSONL record (lists where the dataclass has tuples)."""
+        return _lists(dataclasses.asdict(self))
+
+
+def _lists(value: Any) -> Any:
+    """Tuples as lists, recursively, so a record equals its JSON round trip."""
+    if isinstance(value, dict):
+        return {k: _lists(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_lists(v) for v in value]
+    return value
 
 
 def content_id(text: str) -> str:
@@ -137,3 +203,20 @@ def claim_id(doc_id: str, cue_start: int, fragments: tuple[tuple[int, int], ...]
     """A stable claim id from its document and position."""
     key = f"{doc_id}:{cue_start}:" + ",".join(f"{s}-{e}" for s, e in fragments)
     return hashlib.sha1(key.encode()).hexdigest()[:16]
+
+
+def granularity_of(value: str) -> str | None:
+    """The calendar unit a normalised date value names."""
+    if "/" in value:
+        return "range"
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return "day"
+    if re.fullmatch(r"\d{4}-W\d{2}", value):
+        return "week"
+    if re.fullmatch(r"\d{4}-\d{2}", value):
+        return "month"
+    if re.fullmatch(r"\d{4}-Q[1-4]", value):
+        return "quarter"
+    if re.fullmatch(r"\d{4}", value):
+        return "year"
+    return None

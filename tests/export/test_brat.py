@@ -206,3 +206,17 @@ def test_roundtrip_random(case: tuple[str, int, list[Claim]]) -> None:
             assert "Source" not in rel
         else:
             assert rel["Source"] == ((claim.source.start + offset, claim.source.end + offset),)
+
+
+def test_narrative_records_are_not_attributions() -> None:
+    from claimgraph.records import Claim, Content, Cue
+
+    narrative = Claim(
+        doc_id="d",
+        claim_id="n1",
+        kind="narrative",
+        source=None,
+        cue=Cue("left", 10, 14, "leave", "other"),
+        content=Content("militants left the city", ((0, 23),)),
+    )
+    assert claims_to_brat([narrative]) == ""

@@ -19,6 +19,9 @@ from claimgraph.records import (
     Dateline,
     DateRef,
     Document,
+    Entity,
+    EntityRef,
+    Place,
     Source,
     Span,
     claim_id,
@@ -39,7 +42,14 @@ def at(text: str, piece: str) -> tuple[int, int]:
     return start, start + len(piece)
 
 
+KYIV = (703448, "Kyiv", "UA", 50.45466, 30.5238)
+BAKHMUT = Place("Bakhmut", *at(STORY, "Bakhmut"), 712165, "Bakhmut", "UA", 48.59441, 38.00054, "P")
+ZELENSKY = Entity("Q3874799", "Volodymyr Zelensky", "PERSON", "Q3874799", ("Zelensky",))
+RUSSIA = Entity("Q159", "Russia", "GPE", "Q159", ("Moscow",))
+
+
 def story() -> tuple[Document, list[Claim]]:
+    friday = DateRef("on Friday", "2023-03-10", *at(STORY, "on Friday"), "day")
     doc = Document(
         doc_id=content_id(STORY),
         text=STORY,
@@ -47,8 +57,11 @@ def story() -> tuple[Document, list[Claim]]:
         outlet="AP",
         published="2023-03-10",
         url="https://example.com/bakhmut",
-        dateline=Dateline("KYIV (AP) —", 0, 11, "Kyiv", "AP"),
+        dateline=Dateline("KYIV (AP) —", 0, 11, "Kyiv", "AP", *KYIV),
         meta={"lang": "en"},
+        dates=(friday,),
+        places=(Place("KYIV", 0, 4, *KYIV, "P"), BAKHMUT),
+        entities=(ZELENSKY, RUSSIA),
     )
     f1, f2 = at(STORY, "We will not give up Bakhmut,"), at(STORY, "not one street.")
     cue = at(STORY, "said")
@@ -60,11 +73,15 @@ def story() -> tuple[Document, list[Claim]]:
             "President Volodymyr Zelensky",
             *at(STORY, "President Volodymyr Zelensky"),
             resolved="Volodymyr Zelensky",
+            entity_id="Q3874799",
+            entity_name="Volodymyr Zelensky",
         ),
         cue=Cue("said", *cue, lemma="say", cls="assert"),
         content=Content("We will not give up Bakhmut, … not one street.", (f1, f2)),
         medium=Span("a video address", *at(STORY, "a video address")),
-        date=DateRef("on Friday", "2023-03-10", *at(STORY, "on Friday")),
+        date=friday,
+        places=(BAKHMUT,),
+        targets=(EntityRef("Q159", "Russia"),),
     )
     denied = at(STORY, "denied")
     shelling = at(STORY, "shelling the station")
@@ -72,7 +89,13 @@ def story() -> tuple[Document, list[Claim]]:
         doc_id=doc.doc_id,
         claim_id=claim_id(doc.doc_id, denied[0], (shelling,)),
         kind="indirect",
-        source=Source("Moscow", *at(STORY, "Moscow"), resolved="Russia"),
+        source=Source(
+            "Moscow",
+            *at(STORY, "Moscow"),
+            resolved="Russia",
+            entity_id="Q159",
+            entity_name="Russia",
+        ),
         cue=Cue("denied", *denied, lemma="deny", cls="deny"),
         content=Content("shelling the station", (shelling,)),
     )
@@ -115,13 +138,26 @@ def test_jsonl_export_has_each_document_followed_by_its_claims(
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     kinds = ["document", "claim", "claim", "document", "claim", "document"]
     assert [r["type"] for r in records] == kinds
+    # Through json as the export writes it, since to_dict keeps tuples where JSON has lists.
     expected = [
-        {"type": kind, **record.to_dict()}
+        json.loads(json.dumps({"type": kind, **record.to_dict()}))
         for document, claims in pairs()
         for kind, record in [("document", document), *(("claim", c) for c in claims)]
     ]
     assert records == expected
+    document = records[0]
+    assert document["dateline"]["geonameid"] == 703448
+    assert [p["name"] for p in document["places"]] == ["Kyiv", "Bakhmut"]
+    friday = at(STORY, "on Friday")
+    assert document["dates"] == [
+        {"text": "on Friday", "value": "2023-03-10", "start": friday[0], "end": friday[1],
+         "granularity": "day", "range": None}
+    ]  # fmt: skip
+    assert document["entities"][0]["aliases"] == ["Zelensky"]
     split = records[1]
+    assert split["source"]["entity_id"] == "Q3874799"
+    assert split["targets"] == [{"entity_id": "Q159", "name": "Russia"}]
+    assert split["places"][0]["lat"] == 48.59441
     assert split["content"]["fragments"] == [
         list(at(STORY, "We will not give up Bakhmut,")),
         list(at(STORY, "not one street.")),
@@ -153,8 +189,30 @@ def test_csv_export_has_one_flat_row_per_claim(store: ClaimStore, tmp_path: Path
         "AP",
         "2023-03-10",
     )
+    assert (split["source_entity_id"], split["source_entity_name"]) == (
+        "Q3874799",
+        "Volodymyr Zelensky",
+    )
+    assert split["date_granularity"] == "day"
+    assert json.loads(split["targets"]) == [{"entity_id": "Q159", "name": "Russia"}]
+    assert json.loads(split["places"]) == [
+        {
+            "text": "Bakhmut",
+            "start": STORY.index("Bakhmut"),
+            "end": STORY.index("Bakhmut") + 7,
+            "geonameid": 712165,
+            "name": "Bakhmut",
+            "country_code": "UA",
+            "lat": 48.59441,
+            "lon": 38.00054,
+            "feature_class": "P",
+        }
+    ]
+    assert json.loads(split["dates"]) == []
     assert denial["cue_class"] == "deny"
     assert denial["medium_text"] == ""
+    assert (denial["source_entity_id"], denial["source_affiliation"]) == ("Q159", "")
+    assert (denial["targets"], denial["places"]) == ("[]", "[]")
     # A claim with no source has empty source cells, not the word "None".
     assert (water["source_text"], water["source_start"], water["hedged"]) == ("", "", "True")
     assert water["doc_outlet"] == "Courier"
@@ -173,6 +231,13 @@ def test_parquet_export_has_the_csv_columns_with_types(store: ClaimStore, tmp_pa
     assert [r["hedged"] for r in rows] == [False, False, True]
     assert rows[2]["source_text"] is None
     assert rows[1]["source_resolved"] == "Russia"
+    assert [r["source_entity_id"] for r in rows] == ["Q3874799", "Q159", None]
+    assert [r["date_granularity"] for r in rows] == ["day", None, None]
+    assert [json.loads(r["targets"]) for r in rows] == [
+        [{"entity_id": "Q159", "name": "Russia"}],
+        [],
+        [],
+    ]
 
 
 def test_export_of_an_empty_store_writes_headers_only(tmp_path: Path) -> None:

@@ -194,3 +194,14 @@ def test_same_text_same_id_whatever_the_input_id(tmp_path: Path) -> None:
     assert isinstance(first, Document) and isinstance(second, Document)
     assert first.doc_id == second.doc_id == content_id("The minister said so.")
     assert (first.meta["input_id"], second.meta["input_id"]) == ("x", "y")
+
+
+def test_dct_is_the_published_date() -> None:
+    # TempEval-3 JSONL names the publication date "dct" (document creation time).
+    record = {"docid": "APW19980227.0487", "dct": "1998-02-27", "text": "Prices rose Friday."}
+    doc = document_from_record(record, "tbaq.jsonl:1", "jsonl")
+    assert isinstance(doc, Document)
+    assert doc.published == "1998-02-27"
+    assert doc.meta["fields"] == {"docid": "APW19980227.0487"}
+    both = document_from_record({**record, "published": "1998-03-01"}, "f.jsonl:2", "jsonl")
+    assert isinstance(both, Document) and both.published == "1998-03-01"

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 import spacy
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from spacy.language import Language
 
 from claimgraph.nlp.model import Attribution
 from claimgraph.nlp.pipeline import DEFAULT_MODEL
-from claimgraph.nlp.time import date_utterances, normalise_date
+from claimgraph.nlp.time import date_mentions, date_utterances, find_dates, normalise_date
+from claimgraph.records import granularity_of
 
 # Sentences of the bundled example article (Sputnik, published Saturday 2017-10-07).
 PUBLISHED = "2017-10-07"
@@ -186,3 +191,164 @@ def test_normalise_date(text: str, value: str | None) -> None:
 def test_normalise_date_without_publication(text: str, value: str | None) -> None:
     assert normalise_date(text, None) == value
     assert normalise_date(text, "not a date") == value
+
+
+# ------------------------------------------------------------------- every date of the text
+
+
+def dates_of(nlp: Language, text: str, published: str | None = PUBLISHED) -> list[tuple]:
+    """(value, start, end, text) of every date ``find_dates`` finds."""
+    return [(v, s, e, text[s:e]) for v, s, e in find_dates(nlp(text), published)]
+
+
+def test_find_dates_weekday_defaults_to_the_past(nlp: Language) -> None:
+    text = "A Pentagon spokesperson told Sputnik on Friday that the claims are ridiculous."
+    assert dates_of(nlp, text) == [("2017-10-06", 40, 46, "Friday")]
+
+
+def test_find_dates_on_tuesday_in_future_tense_content(nlp: Language) -> None:
+    text = "The talks will resume on Tuesday in Geneva, the ministry said."
+    assert dates_of(nlp, text) == [("2017-10-10", 25, 32, "Tuesday")]
+
+
+def test_find_dates_next_tuesday(nlp: Language) -> None:
+    text = "Lavrov said he would meet Tillerson next Tuesday."
+    assert dates_of(nlp, text) == [("2017-10-10", 36, 48, "next Tuesday")]
+
+
+def test_find_dates_month_day_takes_the_latest_year_not_after_publication(
+    nlp: Language,
+) -> None:
+    text = "The ministry said on September 28 that the convoy had left Palmyra."
+    assert dates_of(nlp, text) == [("2017-09-28", 21, 33, "September 28")]
+
+
+def test_find_dates_month_day_in_future_tense_is_ahead(nlp: Language) -> None:
+    text = "The ceasefire will expire on January 15, the envoy said."
+    assert dates_of(nlp, text) == [("2018-01-15", 29, 39, "January 15")]
+
+
+def test_find_dates_earlier_in_the_publication_month(nlp: Language) -> None:
+    text = "Earlier in September, the coalition struck a convoy near Deir ez-Zor."
+    assert dates_of(nlp, text, "2017-09-28") == [
+        ("2017-09-01/2017-09-27", 0, 20, "Earlier in September")
+    ]
+
+
+def test_find_dates_mid_month_is_a_range(nlp: Language) -> None:
+    text = "The offensive is expected to reach Raqqa by mid-October."
+    assert dates_of(nlp, text) == [("2017-10-11/2017-10-20", 44, 55, "mid-October")]
+
+
+def test_find_dates_modified_units_without_ranges_take_the_timeml_value(nlp: Language) -> None:
+    text = "The offensive is expected to reach Raqqa by mid-October."
+    assert find_dates(nlp(text), PUBLISHED, ranges=False) == [("2017-10", 44, 55)]
+
+
+def test_stored_dates_keep_the_timeml_unit_and_the_narrower_range(nlp: Language) -> None:
+    text = (
+        "The offensive is expected to reach Raqqa by mid-October. Earlier this month, the "
+        "ministry published pictures. The talks ended on Friday."
+    )
+
+    def at(words: str) -> tuple[int, int]:
+        return text.index(words), text.index(words) + len(words)
+
+    assert date_mentions(nlp(text), PUBLISHED) == [
+        ("2017-10", *at("mid-October"), "2017-10-11/2017-10-20"),
+        ("2017-10", *at("Earlier this month"), "2017-10-01/2017-10-06"),
+        ("2017-10-06", *at("Friday"), None),
+    ]
+
+
+def test_find_dates_late_last_year(nlp: Language) -> None:
+    text = "The group began to fall apart late last year after its leader was killed."
+    assert dates_of(nlp, text) == [("2016-09-01/2016-12-31", 30, 44, "late last year")]
+
+
+def test_find_dates_last_week_is_the_iso_week(nlp: Language) -> None:
+    text = "The militants left the city last week, the ministry said."
+    assert dates_of(nlp, text) == [("2017-W39", 28, 37, "last week")]
+
+
+def test_find_dates_yesterday(nlp: Language) -> None:
+    text = "The Pentagon denied the claim yesterday."
+    assert dates_of(nlp, text) == [("2017-10-06", 30, 39, "yesterday")]
+
+
+def test_find_dates_two_days_ago(nlp: Language) -> None:
+    text = "Russian jets struck the area two days ago."
+    assert dates_of(nlp, text) == [("2017-10-05", 29, 41, "two days ago")]
+
+
+def test_find_dates_this_month(nlp: Language) -> None:
+    text = "Aid deliveries have doubled this month."
+    assert dates_of(nlp, text) == [("2017-10", 28, 38, "this month")]
+
+
+def test_find_dates_the_same_day_after_on_wednesday(nlp: Language) -> None:
+    assert dates_of(nlp, MINISTRY) == [
+        ("2017-10-04", 37, 46, "Wednesday"),
+        ("2017-10-04", 319, 331, "The same day"),
+    ]
+
+
+def test_find_dates_that_day_and_the_following_day(nlp: Language) -> None:
+    text = (
+        "The convoy reached Palmyra on Wednesday. That day, six soldiers were wounded. "
+        "The following day, the army entered the city."
+    )
+    assert dates_of(nlp, text) == [
+        ("2017-10-04", 30, 39, "Wednesday"),
+        ("2017-10-04", 41, 49, "That day"),
+        ("2017-10-05", 78, 95, "The following day"),
+    ]
+
+
+def test_find_dates_the_same_day_without_an_earlier_date_is_not_a_date(nlp: Language) -> None:
+    assert dates_of(nlp, "The same day, the Pentagon denied complicity with Daesh.") == []
+
+
+def test_find_dates_quarter_and_a_year_earlier(nlp: Language) -> None:
+    text = "Sales rose 5% in the third quarter, compared with a year earlier."
+    assert dates_of(nlp, text) == [
+        ("2017-Q3", 17, 34, "the third quarter"),
+        ("2016-Q3", 50, 64, "a year earlier"),
+    ]
+
+
+def test_find_dates_explicit_date_needs_no_publication_date(nlp: Language) -> None:
+    text = "The treaty was signed on Aug. 7, 1998, in Rome."
+    assert dates_of(nlp, text, None) == [("1998-08-07", 25, 37, "Aug. 7, 1998")]
+    assert dates_of(nlp, "The Pentagon denied the claim yesterday.", None) == []
+
+
+_WORDS = st.sampled_from(
+    [
+        "on Friday", "next Tuesday", "The same day", "that day", "the following day",
+        "earlier in September", "mid-October", "late last year", "last week", "this month",
+        "the third quarter", "a year earlier", "two days ago", "yesterday", "1998", "Jan. 14",
+        "February 29", "fiscal 1989's", "year-end", "will", "said", "and", "to", ",", ".", "’s",
+    ]
+)  # fmt: skip
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    words=st.lists(st.one_of(_WORDS, st.text(max_size=8)), max_size=25),
+    published=st.one_of(
+        st.none(),
+        st.dates(min_value=dt.date(1, 1, 1)).map(dt.date.isoformat),
+        st.text(max_size=12),
+    ),
+)
+def test_find_dates_never_raises_and_offsets_are_valid(
+    nlp: Language, words: list[str], published: str | None
+) -> None:
+    text = " ".join(words)
+    for value, start, end in find_dates(nlp(text), published):
+        assert 0 <= start < end <= len(text)
+        assert text[start:end].strip()
+        assert granularity_of(value) is not None

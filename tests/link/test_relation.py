@@ -1,0 +1,123 @@
+"""Relations between two claims from the rule signals (and a stance model when given)."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimgraph.link.relation import polarity, relate, relate_many, side
+from claimgraph.records import Claim, Content, Cue, Source
+
+
+def claim(
+    content: str,
+    *,
+    source: str | None = "the Russian Defense Ministry",
+    entity_id: str | None = None,
+    affiliation: str | None = None,
+    cue: str = "said",
+    cls: str = "assert",
+    hedged: bool = False,
+    claim_id: str = "c",
+) -> Claim:
+    """A claim laid out as "<source> <cue> <content>" with consistent offsets."""
+    src = None
+    start = 0
+    if source is not None:
+        src = Source(source, 0, len(source), entity_id=entity_id, affiliation=affiliation)
+        start = len(source) + 1
+    cue_span = Cue(cue, start, start + len(cue), cue.split()[-1], cls)  # type: ignore[arg-type]
+    body = start + len(cue) + 1
+    return Claim("d", claim_id, "indirect", src, cue_span,
+                 Content(content, ((body, body + len(content)),)), hedged=hedged)  # fmt: skip
+
+
+ACCUSATION = claim("the United States supports terrorists in Syria")
+
+
+@pytest.mark.parametrize(
+    ("made", "expected"),
+    [
+        (ACCUSATION, 1),
+        (
+            claim(
+                "complicity with Daesh in Syria", source="the Pentagon", cue="denied", cls="deny"
+            ),
+            -1,
+        ),
+        (claim("any claims to the contrary are ridiculous", source="the Pentagon"), -1),
+        (claim("the Pentagon denied any complicity with ISIS", source="the spokesperson"), -1),
+        (claim("the US does not support terrorists", source="the Pentagon"), -1),
+        # A denied negation asserts: "denied that it had not warned Washington".
+        (claim("it had not warned Washington", cue="denied", cls="deny"), 1),
+        # "did not say": the source is not committed either way.
+        (claim("the US supports terrorists", cue="did not say", cls="other"), 0),
+        # False news named without dismissing any claim is not a denial.
+        (claim("false flag attacks were staged in Homs"), 1),
+    ],
+)
+def test_polarity(made: Claim, expected: int) -> None:
+    assert polarity(made)[0] == expected
+
+
+def test_an_accusation_and_its_denial_contradict() -> None:
+    denial = claim("complicity with Daesh in Syria", source="the Pentagon", cue="denied",
+                   cls="deny")  # fmt: skip
+    found = relate(ACCUSATION, denial)
+    assert found.relation == "contradict"
+    assert found.reason == "assert cue, content asserts vs deny cue 'denied'"
+
+
+def test_a_dismissal_of_claims_contradicts_them() -> None:
+    dismissal = claim("any claims to the contrary are ridiculous", source="a Pentagon spokesperson")
+    assert relate(dismissal, ACCUSATION).relation == "contradict"
+
+
+def test_one_side_does_not_contradict_itself() -> None:
+    # A spokesperson speaks for the ministry: one side, whatever the wording.
+    spokesman = claim("the US no longer flirts with terrorists", source="a ministry spokesman",
+                      affiliation="the Russian Defense Ministry")  # fmt: skip
+    assert side(spokesman) == side(ACCUSATION) == "the russian defense ministry"
+    assert relate(ACCUSATION, spokesman).relation == "discuss"
+
+
+def test_the_same_entity_is_one_side_whatever_its_name() -> None:
+    a = claim("the coalition fights Daesh", source="the Pentagon", entity_id="Q11209")
+    b = claim("the coalition does not help Daesh", source="a spokesperson", entity_id="Q11209")
+    assert relate(a, b).relation == "discuss"
+
+
+def test_a_claim_without_a_source_takes_no_side() -> None:
+    narrative = claim("the militants did not cross the river", source=None)
+    assert side(narrative) is None
+    assert relate(ACCUSATION, narrative).relation == "discuss"
+
+
+def test_repetitions_agree_and_hedged_ones_discuss() -> None:
+    repeat = claim("the US is supporting terrorists in Syria", source="Moscow")
+    assert relate(ACCUSATION, repeat).relation == "agree"
+    hedged = claim("US forces reportedly allowed fighters through", source="Moscow", hedged=True)
+    assert relate(ACCUSATION, hedged).relation == "discuss"
+
+
+def test_the_stance_model_refines_but_never_overrules_a_polarity_conflict() -> None:
+    denial = claim("that the US supports terrorists", source="the Pentagon", cue="denied",
+                   cls="deny")  # fmt: skip
+    repeat = claim("the US is supporting terrorists in Syria", source="Sputnik")
+    assert relate(ACCUSATION, denial, stance="agree").relation == "contradict"
+    assert relate(ACCUSATION, repeat, stance="disagree").relation == "contradict"
+    assert relate(ACCUSATION, repeat, stance="discuss").relation == "discuss"
+    assert relate(ACCUSATION, repeat, stance="unrelated").relation == "agree"
+
+
+def test_relate_many_asks_the_model_once_in_order() -> None:
+    calls: list[list[tuple[str, str]]] = []
+
+    def model(pairs: list[tuple[str, str]]) -> list[str]:
+        calls.append(pairs)
+        return ["discuss", "agree"]
+
+    repeat = claim("the US is supporting terrorists in Syria", source="Sputnik")
+    found = relate_many([(ACCUSATION, repeat), (repeat, ACCUSATION)], stance=model)
+    assert [r.relation for r in found] == ["discuss", "agree"]
+    assert calls == [[(ACCUSATION.content.text, repeat.content.text),
+                      (repeat.content.text, ACCUSATION.content.text)]]  # fmt: skip

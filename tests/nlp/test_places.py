@@ -1,0 +1,195 @@
+"""Places: gazetteer look-up, the model's mislabels, and disambiguation from context."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import claimgraph
+from claimgraph.nlp import places
+from claimgraph.nlp.pipeline import shared_nlp
+from claimgraph.nlp.places import geocode_places, normalise
+
+
+@pytest.fixture(scope="module")
+def example():
+    document, _claims = next(iter(claimgraph.process([claimgraph.example_path()])))
+    return document
+
+
+def _at(document, text):
+    start = document.text.index(text)
+    return next(p for p in document.places if p.start == start)
+
+
+def test_normalise_folds_article_hyphens_and_accents():
+    assert normalise("Al-Qaryatayn") == normalise("al Qaryatayn") == "qaryatayn"
+    assert normalise("Deïr ez-Zor") == "deir ez zor"
+
+
+def test_example_dateline_is_the_us_capital(example):
+    p = _at(example, "WASHINGTON")
+    assert (p.start, p.end, p.geonameid, p.country_code) == (0, 10, 4140963, "US")
+    assert example.dateline is not None and example.dateline.geonameid == 4140963
+
+
+def test_example_places_and_offsets(example):
+    for p in example.places:
+        assert example.text[p.start : p.end] == p.text
+    assert _at(example, "Syria").geonameid == 163843
+    assert _at(example, "Iraq").country_code == "IQ"
+    assert _at(example, "Russia").geonameid == 2017370
+    rubkan = _at(example, "Rubkan")
+    assert (rubkan.name, rubkan.country_code, rubkan.end - rubkan.start) == ("Rukban", "SY", 6)
+    qaryatayn = _at(example, "Al-Qaryatayn")
+    assert (qaryatayn.geonameid, qaryatayn.country_code, qaryatayn.text) == (
+        173361,
+        "SY",
+        "Al-Qaryatayn",
+    )
+    homs = _at(example, "Homs province")
+    assert (homs.text, homs.name, homs.country_code, homs.feature_class) == (
+        "Homs province",
+        "Homs",
+        "SY",
+        "A",
+    )
+    palmyra = _at(example, "Palmyra")
+    assert (palmyra.geonameid, palmyra.name, palmyra.country_code) == (163808, "Tadmur", "SY")
+    deir = _at(example, "Deir ez-Zor")
+    assert (deir.text, deir.country_code) == ("Deir ez-Zor", "SY")
+    assert abs(deir.lat - 35.336) < 0.1 and abs(deir.lon - 40.141) < 0.1
+
+
+def test_sputnik_is_not_a_place(example):
+    assert not any("Sputnik" in p.text for p in example.places)
+
+
+def _places(text: str) -> list[tuple[str, str | None, str | None]]:
+    doc = shared_nlp()(text)
+    return [(p.text, p.name, p.country_code) for p in doc._.places]
+
+
+def test_city_qualified_by_state_abbreviation():
+    places = _places("The fire broke out Tuesday at a warehouse in Gainesville, Ga., police said.")
+    assert ("Gainesville", "Gainesville", "US") in places
+    assert ("Ga.", "Georgia", "US") in places
+
+
+def test_georgia_is_the_state_in_us_news_and_the_country_beside_russia():
+    us = _places("Officials in Atlanta said Georgia and Alabama would share the cost.")
+    assert ("Georgia", "Georgia", "US") in us
+    caucasus = _places("Russia sent troops into Georgia after fighting in South Ossetia.")
+    assert ("Georgia", "Georgia", "GE") in caucasus
+
+
+def test_demonym_is_its_country():
+    assert ("Syrian", "Syria", "SY") in _places("The Syrian army retook the town on Monday.")
+
+
+def test_road_between_two_places_gives_both():
+    places = _places("Fighting closed the Palmyra–Deir ez-Zor road in Syria on Friday.")
+    names = [p[1] for p in places]
+    assert "Tadmur" in names and "Deir ez-Zor" in names
+
+
+def test_street_is_left_out():
+    places = _places("He lives at 1935 Orchard St. in Alexandria, Louisiana.")
+    assert all("Orchard" not in p[0] for p in places)
+    assert ("Louisiana", "Louisiana", "US") in places
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.text(max_size=200))
+def test_geocode_places_never_raises(text):
+    nlp = shared_nlp()
+    doc = nlp.make_doc(text)
+    for _name, proc in nlp.pipeline:
+        doc = proc(doc)
+    geocode_places(doc)
+    for p in doc._.places:
+        assert doc.text[p.start : p.end] == p.text
+
+
+_CACHE_TEXTS = (
+    "Officials in Atlanta said Georgia and Alabama would share the cost.",
+    "The fire broke out Tuesday at a warehouse in Gainesville, Ga., police said.",
+    "Fighting closed the Palmyra–Deir ez-Zor road in Syria; the Syrian army retook Al-Qaryatayn.",
+    "Paris, Texas, and Paris, France, were twinned in 1998, the mayor of London said.",
+)
+
+
+def _geocoded_with(gaz, monkeypatch) -> list[list[tuple]]:
+    monkeypatch.setattr(places, "gazetteer", lambda: gaz)
+    out = []
+    for doc in shared_nlp().pipe(_CACHE_TEXTS):
+        geocode_places(doc)
+        out.append(
+            [
+                (p.start, p.end, p.geonameid, p.name, p.country_code, p.lat, p.lon, p.feature_class)
+                for p in doc._.places
+            ]
+        )
+    return out
+
+
+def test_cached_index_gives_the_same_results_as_a_fresh_build(tmp_path, monkeypatch):
+    monkeypatch.setenv("CLAIMGRAPH_CACHE_DIR", str(tmp_path))
+    places.gazetteer.cache_clear()
+    try:
+        first = places.gazetteer()  # nothing cached yet: built and written
+        assert len(list(tmp_path.glob("places-*.pickle"))) == 1
+        places.gazetteer.cache_clear()
+        cached = places.gazetteer()  # read back from the file
+        fresh = places.build_gazetteer()
+    finally:
+        places.gazetteer.cache_clear()
+    assert cached is not first
+    assert cached.state() == fresh.state() == first.state()
+    assert cached.lookup("Palmyra") == fresh.lookup("Palmyra") != []
+    expected = _geocoded_with(fresh, monkeypatch)
+    assert _geocoded_with(cached, monkeypatch) == expected
+    gainesville = [(_CACHE_TEXTS[1][p[0] : p[1]], p[3], p[4]) for p in expected[1]]
+    assert ("Ga.", "Georgia", "US") in gainesville
+
+
+def test_unreadable_cache_is_rebuilt_with_a_one_line_message(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("CLAIMGRAPH_CACHE_DIR", str(tmp_path))
+    path = tmp_path / f"places-{places._cache_key()}.pickle"
+    path.write_bytes(b"not a pickle")
+    places.gazetteer.cache_clear()
+    try:
+        gaz = places.gazetteer()
+    finally:
+        places.gazetteer.cache_clear()
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "ignoring unreadable place cache" in err and str(path) in err
+    assert [e.country_code for e in gaz.lookup("Syria")] == ["SY"]
+    assert places.Gazetteer.from_state(places._load_cached(path).state()).state() == gaz.state()
+
+
+def test_same_name_counties_are_told_apart_by_their_state():
+    counties = {(e.admin1, e.kind) for e in places.gazetteer().lookup("Henry County")}
+    assert {("TN", "county"), ("GA", "county"), ("IN", "county")} <= counties
+    text = (
+        "Paris police arrested two men Friday. The Henry County sheriff said the men were "
+        "taken to the jail in Paris, Tennessee."
+    )
+    doc = shared_nlp()(text)
+    henry = next(p for p in doc._.places if p.text == "Henry County")
+    assert (henry.country_code, round(henry.lat), round(henry.lon)) == ("US", 36, -88)
+
+
+def test_town_in_texas_news_is_not_the_country():
+    places_ = _places(
+        "A Palestine man was sentenced in Anderson County, Texas, on Monday "
+        "after fleeing from Palestine police."
+    )
+    assert ("Palestine", "Palestine", "US") in places_
+    assert not any(cc == "PS" for _t, _n, cc in places_)
+
+
+def test_place_that_opens_an_organisation_name():
+    places_ = _places("Both were taken to the Douglas County Hospital in Alexandria, Minnesota.")
+    assert ("Douglas County", "Douglas County", "US") in places_
