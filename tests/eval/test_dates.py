@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
@@ -35,16 +34,6 @@ GOLD = {
         {"type": "DURATION", "value": "P1W", "text": "weeks", "start": 75, "end": 80},
     ],
 }  # fmt: skip
-
-
-def shared_scorer() -> ModuleType:
-    if not SCORER.exists():
-        pytest.skip(f"shared scorer not found at {SCORER} (../shared is not beside the repo)")
-    spec = importlib.util.spec_from_file_location("dates_score", SCORER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_score_counts_overlap_value_and_ignores_other_timexes() -> None:
@@ -87,8 +76,10 @@ _VALUES = st.one_of(
 
 @settings(max_examples=200, deadline=None)
 @given(pred=_VALUES, gold=_VALUES, a=_VALUES, b=_VALUES)
-def test_same_value_agrees_with_the_shared_scorer(pred: str, gold: str, a: str, b: str) -> None:
-    scorer = shared_scorer()
+def test_same_value_agrees_with_the_shared_scorer(
+    dates_scorer: ModuleType, pred: str, gold: str, a: str, b: str
+) -> None:
+    scorer = dates_scorer
     for p in (pred, f"{a}/{b}"):
         assert dates.same_value(p, gold) == scorer.same_value(p, gold)
         assert dates.unit_range(p) == scorer.unit_range(p)
@@ -102,10 +93,11 @@ def test_bad_gold_lines_are_skipped(tmp_path: Path, caplog: pytest.LogCaptureFix
     assert f"{path}:2: not a gold document" in caplog.text
 
 
-def test_evaluate_dates_equals_the_shared_scorer_on_extract_output(tmp_path: Path) -> None:
+def test_evaluate_dates_equals_the_shared_scorer_on_extract_output(
+    dates_scorer: ModuleType, tmp_path: Path
+) -> None:
     if not TEMPEVAL.exists():
         pytest.skip(f"TempEval-3 data not found at {TEMPEVAL} (../shared is not beside the repo)")
-    shared_scorer()
     with open(TEMPEVAL, encoding="utf-8") as fh:
         lines = [line for line in fh if line.strip()][:6]
     gold = tmp_path / "gold.jsonl"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import json
 import os
@@ -24,16 +23,6 @@ REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
 SCORER = SHARED / "tools" / "polnear_score.py"
 POLNEAR = SHARED / "data" / "polnear"
-
-
-def shared_scorer() -> ModuleType:
-    if not SCORER.exists():
-        pytest.skip(f"shared scorer not found at {SCORER} (../shared is not beside the repo)")
-    spec = importlib.util.spec_from_file_location("polnear_score", SCORER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def polnear_split(name: str) -> Path:
@@ -152,8 +141,8 @@ def test_synthetic_known_scores(tmp_path: Path) -> None:
     assert res["relation"] == {"p": 50.0, "r": 33.3, "f1": 40.0}
 
 
-def test_synthetic_equals_shared_scorer(tmp_path: Path) -> None:
-    scorer = shared_scorer()
+def test_synthetic_equals_shared_scorer(polnear_scorer: ModuleType, tmp_path: Path) -> None:
+    scorer = polnear_scorer
     gold_dir, pred_dir = write_synthetic(tmp_path)
     ours = polnear.score(polnear.load_gold(gold_dir), polnear.load_pred(pred_dir, ["a", "b", "c"]))
     gold = scorer.load_gold(str(gold_dir))
@@ -242,8 +231,10 @@ stems = st.sampled_from(["a", "b", "c", "d"])
 
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(stems, article_rels, min_size=1), st.dictionaries(stems, article_rels))
-def test_random_relations_equal_shared_scorer(gold: dict, pred: dict) -> None:
-    scorer = shared_scorer()
+def test_random_relations_equal_shared_scorer(
+    polnear_scorer: ModuleType, gold: dict, pred: dict
+) -> None:
+    scorer = polnear_scorer
     assert polnear.score(gold, pred) == scorer.score(gold, pred)
 
 
@@ -262,8 +253,10 @@ def to_ann(rels: list[dict]) -> str:
 
 @settings(max_examples=200, deadline=None)
 @given(article_rels)
-def test_random_ann_parse_equals_shared_parser(rels: list[dict]) -> None:
-    scorer = shared_scorer()
+def test_random_ann_parse_equals_shared_parser(
+    polnear_scorer: ModuleType, rels: list[dict]
+) -> None:
+    scorer = polnear_scorer
     text = to_ann(rels)
     assert polnear.parse_ann(text) == scorer.parse_ann(text)
 
@@ -271,8 +264,9 @@ def test_random_ann_parse_equals_shared_parser(rels: list[dict]) -> None:
 # --- the real corpus ---------------------------------------------------------------------
 
 
-def test_three_dev_articles_match_shared_scorer_script(tmp_path: Path) -> None:
-    shared_scorer()
+def test_three_dev_articles_match_shared_scorer_script(
+    polnear_scorer: ModuleType, tmp_path: Path
+) -> None:
     dev = polnear_split("dev")
     chosen = [s for s, _ in polnear.list_articles(dev)][:3]
     gold = tmp_path / "gold"
@@ -310,9 +304,8 @@ def test_three_dev_articles_match_shared_scorer_script(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_pipeline_over_whole_corpus() -> None:
+def test_pipeline_over_whole_corpus(polnear_scorer: ModuleType) -> None:
     """Every train+dev article runs without a crash and every span indexes the text."""
-    shared_scorer()  # the shared data sits beside it; skip the same way when missing
     splits = [polnear_split("train"), polnear_split("dev")]
     paths = sorted(p for split in splits for p in (split / "text").glob("*.txt"))
     assert len(paths) == 924

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import importlib.util
 import string
 from pathlib import Path
 from types import ModuleType
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -16,16 +14,6 @@ from claimgraph.records import Claim, Content, Cue, Document, Source, content_id
 
 REPO = Path(__file__).resolve().parents[2]
 SCORER = REPO.parent / "shared" / "tools" / "polnear_score.py"
-
-
-def shared_scorer() -> ModuleType:
-    if not SCORER.exists():
-        pytest.skip(f"shared scorer not found at {SCORER} (../shared is not beside the repo)")
-    spec = importlib.util.spec_from_file_location("polnear_score", SCORER)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 TEXT = (
@@ -123,8 +111,8 @@ def test_shared_spans_get_one_id() -> None:
     assert lines[-1] == "E2\tAttribution:T1 Source:T2 Cue:T1 Content:T4"
 
 
-def test_roundtrip_through_shared_parser_with_offset() -> None:
-    scorer = shared_scorer()
+def test_roundtrip_through_shared_parser_with_offset(polnear_scorer: ModuleType) -> None:
+    scorer = polnear_scorer
     header = "date 2017-10-07\n\n"
     doc = Document(doc_id=content_id(TEXT), text=TEXT, offset=len(header))
     rels = scorer.parse_ann(document_to_brat(doc, CLAIMS))
@@ -193,8 +181,8 @@ def claims_over_text(draw: st.DrawFn) -> tuple[str, int, list[Claim]]:
 
 
 @given(claims_over_text())
-def test_roundtrip_random(case: tuple[str, int, list[Claim]]) -> None:
-    scorer = shared_scorer()
+def test_roundtrip_random(polnear_scorer: ModuleType, case: tuple[str, int, list[Claim]]) -> None:
+    scorer = polnear_scorer
     text, offset, claims = case
     ann = claims_to_brat(claims, offset, text=text)
     rels = scorer.parse_ann(ann)
