@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimgraph.link.index import ClaimIndex, exact_neighbours
+from claimgraph.link.index import ClaimIndex, exact_neighbours, open_index
 
 
 def unit_vectors(n: int, dim: int = 64, seed: int = 0) -> np.ndarray:
@@ -56,3 +59,55 @@ def test_scores_are_cosines_best_first(n: int, k: int) -> None:
     assert (np.diff(scores, axis=1) <= 1e-6).all()
     expected = np.einsum("ij,ikj->ik", vectors, vectors[labels])
     assert np.allclose(scores, expected, atol=1e-5)
+
+
+def _ids(n: int, prefix: str = "c") -> list[str]:
+    return [f"{prefix}{i}" for i in range(n)]
+
+
+def test_a_saved_index_is_reused_and_only_new_rows_are_added(tmp_path: Path) -> None:
+    path = tmp_path / "claims.db.hnsw"
+    vectors = unit_vectors(300, seed=3)
+    _, done = open_index(path, "model", _ids(200), vectors[:200])
+    assert done == {"reused": 0, "added": 200}
+    assert path.exists() and path.with_name("claims.db.hnsw.json").exists()
+    index, done = open_index(path, "model", _ids(300), vectors)
+    assert done == {"reused": 200, "added": 100}
+    assert len(index) == 300
+    labels, _ = index.search(vectors[200:], 1)
+    assert (labels[:, 0] == np.arange(200, 300)).all()
+    # Nothing new: the saved index is used as it is.
+    assert open_index(path, "model", _ids(300), vectors)[1] == {"reused": 300, "added": 0}
+
+
+@pytest.mark.parametrize(
+    "change",
+    ["another model", "a vector changed", "a claim id changed", "fewer rows", "corrupt file"],
+)
+def test_an_index_that_does_not_match_the_vectors_is_rebuilt(tmp_path: Path, change: str) -> None:
+    path = tmp_path / "claims.db.hnsw"
+    vectors = unit_vectors(120, seed=4)
+    ids = _ids(120)
+    open_index(path, "model", ids, vectors)
+    model = "model"
+    if change == "another model":
+        model = "other-model"
+    elif change == "a vector changed":
+        vectors = vectors.copy()
+        vectors[7] = -vectors[7]
+    elif change == "a claim id changed":
+        ids = [*ids[:5], "x5", *ids[6:]]
+    elif change == "fewer rows":
+        ids, vectors = ids[:100], vectors[:100]
+    else:
+        path.write_bytes(b"not an index")
+    index, done = open_index(path, model, ids, vectors)
+    assert done == {"reused": 0, "added": len(ids)}
+    labels, _ = index.search(vectors[:20], 1)
+    assert (labels[:, 0] == np.arange(20)).all()
+
+
+def test_without_a_path_nothing_is_saved(tmp_path: Path) -> None:
+    index, done = open_index(None, "model", _ids(10), unit_vectors(10, seed=5))
+    assert done == {"reused": 0, "added": 10} and len(index) == 10
+    assert list(tmp_path.iterdir()) == []

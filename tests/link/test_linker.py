@@ -96,6 +96,7 @@ def test_a_second_batch_links_only_its_new_claims(linked_db: Path, tmp_path: Pat
         documents = list(full.documents())
         claims = {d.doc_id: list(full.claims(d.doc_id)) for d in documents}
         expected = sorted(full.links())
+        expected_clusters = sorted(full.clusters(), key=lambda c: c["cluster_id"])
     first = [d for d in documents if d.outlet in {"TASS", "Sputnik"}]
     second = [d for d in documents if d.outlet not in {"TASS", "Sputnik"}]
     with ClaimStore(tmp_path / "batches.db") as store:
@@ -109,8 +110,19 @@ def test_a_second_batch_links_only_its_new_claims(linked_db: Path, tmp_path: Pat
         n_second = sum(len(claims[d.doc_id]) for d in second)
         assert one.embedded == one.searched == sum(len(claims[d.doc_id]) for d in first)
         assert two.embedded == two.searched == n_second
+        # The index saved beside the database by the first run is reused, not rebuilt.
+        assert (tmp_path / "batches.db.hnsw").exists()
+        assert (one.index_reused, two.index_reused) == (0, one.embedded)
         assert first_links <= set(store.links())
         got = sorted(store.links())
+        # Clusters the second run did not touch keep their rows; the result is the same as
+        # working every cluster out in one run.
+        clusters = sorted(store.clusters(), key=lambda c: c["cluster_id"])
+    assert [(c["cluster_id"], c["size"], c["representative_claim_id"], c["first_seen"],
+             [(m["claim_id"], m["stance"]) for m in c["members"]]) for c in clusters] == [
+        (c["cluster_id"], c["size"], c["representative_claim_id"], c["first_seen"],
+         [(m["claim_id"], m["stance"]) for m in c["members"]]) for c in expected_clusters
+    ]  # fmt: skip
     assert [(a, b, r, c) for a, b, _, r, _, c in got] == [
         (a, b, r, c) for a, b, _, r, _, c in expected
     ]

@@ -53,6 +53,18 @@ ACCUSATION = claim("the United States supports terrorists in Syria")
         (claim("the US supports terrorists", cue="did not say", cls="other"), 0),
         # False news named without dismissing any claim is not a denial.
         (claim("false flag attacks were staged in Homs"), 1),
+        # Published material is evidence offered, not a proposition of its own …
+        (
+            claim(
+                "a batch of aerial pictures showing that US troops are present in Daesh areas",
+                cue="published",
+                cls="publish",
+            ),
+            0,
+        ),
+        # … unless a clause comes first, or the material itself is denied.
+        (claim("that the pictures show US troops in Daesh areas", cue="published"), 1),
+        (claim("the video of the strike", source="the Pentagon", cue="dismissed", cls="deny"), -1),
     ],
 )
 def test_polarity(made: Claim, expected: int) -> None:
@@ -70,6 +82,15 @@ def test_an_accusation_and_its_denial_contradict() -> None:
 def test_a_dismissal_of_claims_contradicts_them() -> None:
     dismissal = claim("any claims to the contrary are ridiculous", source="a Pentagon spokesperson")
     assert relate(dismissal, ACCUSATION).relation == "contradict"
+
+
+def test_a_dismissal_does_not_contradict_published_evidence() -> None:
+    dismissal = claim("any claims to the contrary are ridiculous", source="a Pentagon spokesperson")
+    pictures = claim("a batch of aerial pictures showing that US troops are present in Daesh areas",
+                     cue="published", cls="publish")  # fmt: skip
+    found = relate(dismissal, pictures)
+    assert found.relation == "discuss"
+    assert "names evidence (pictures)" in found.reason
 
 
 def test_one_side_does_not_contradict_itself() -> None:

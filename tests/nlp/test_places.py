@@ -193,3 +193,78 @@ def test_town_in_texas_news_is_not_the_country():
 def test_place_that_opens_an_organisation_name():
     places_ = _places("Both were taken to the Douglas County Hospital in Alexandria, Minnesota.")
     assert ("Douglas County", "Douglas County", "US") in places_
+
+
+def test_dateline_inside_the_text_is_a_place_in_its_state():
+    # Headline and story run together; the model tags no entity in "MANSFIELD".
+    text = (
+        "Jail plan wins approval. MANSFIELD — Richland County commissioners approved the new "
+        "jail on Tuesday."
+    )
+    doc = shared_nlp()(text)
+    mansfield = next(p for p in doc._.places if p.text == "MANSFIELD")
+    assert (mansfield.start, mansfield.geonameid, mansfield.country_code) == (25, 5161723, "US")
+
+
+def test_dateline_inside_the_text_with_state_and_wire():
+    places_ = _places(
+        "Barn fire ruled arson. CARTHAGE, N.C. (AP) - Investigators are looking for the owner "
+        "of a barn that burned Sunday."
+    )
+    assert ("CARTHAGE", "Carthage", "US") in places_
+    assert ("N.C.", "North Carolina", "US") in places_
+
+
+def test_dateline_tagged_person_makes_the_later_name_a_place():
+    text = (
+        "Pair charged with drug counts. CLINTON — A town couple was charged Friday with "
+        "selling heroin, Clinton police said."
+    )
+    found = [(p.text, p.country_code) for p in shared_nlp()(text)._.places]
+    assert found == [("CLINTON", "US"), ("Clinton", "US")]
+
+
+def test_upper_case_headline_without_dash_is_no_dateline():
+    assert _places("Budget vote delayed. CLINTON said the council would meet again.") == []
+
+
+def test_town_the_model_calls_a_person_after_in_and_its_county():
+    text = "The suspect was arrested in Roswell on Friday and taken to the Fulton County jail."
+    found = {p.text: p for p in shared_nlp()(text)._.places}
+    roswell, fulton = found["Roswell"], found["Fulton County"]
+    assert (roswell.name, roswell.country_code, round(roswell.lat), round(roswell.lon)) == (
+        "Roswell",
+        "US",
+        34,
+        -84,
+    )
+    # The town, believed, is context for the county: Fulton County, Georgia.
+    assert (round(fulton.lat), round(fulton.lon)) == (34, -85)
+
+
+def test_possessive_after_in_is_no_town():
+    assert _places("He said in Jackson's office that the plan would work.") == []
+
+
+def test_demonym_the_model_calls_a_place():
+    assert _places("The Sri Lankan army said it had taken the town.") == [
+        ("Sri Lankan", "Sri Lanka", "LK")
+    ]
+
+
+def test_region_without_its_designator():
+    assert _places("Heavy rain flooded farms in Jiangsu and Anhui, state media reported.") == [
+        ("Jiangsu", "Jiangsu Sheng", "CN"),
+        ("Anhui", "Anhui Sheng", "CN"),
+    ]
+
+
+def test_town_before_a_resident_noun_and_its_other_mentions():
+    # The model tags both "Danbury" ORG; "a Danbury man" says town, and so is the first.
+    text = "A Danbury stonework contractor and a Danbury man were charged Friday with assault."
+    found = [(p.start, p.name, p.geonameid) for p in shared_nlp()(text)._.places]
+    assert found == [(2, "Danbury", 4832353), (37, "Danbury", 4832353)]
+
+
+def test_person_before_a_non_resident_noun_is_no_town():
+    assert _places("Jackson said the contractor was charged Friday with assault.") == []

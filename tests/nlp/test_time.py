@@ -352,3 +352,15 @@ def test_find_dates_never_raises_and_offsets_are_valid(
         assert 0 <= start < end <= len(text)
         assert text[start:end].strip()
         assert granularity_of(value) is not None
+
+
+def test_earlier_or_later_in_a_unit_without_publication_date_keeps_the_unit() -> None:
+    # found by the whole-corpus run: "later in …" with no published date raised TypeError
+    import datetime as dt
+
+    from claimgraph.nlp.time import _narrow
+
+    may = ("month", dt.date(2016, 5, 1))
+    assert _narrow("later", may, None) == "2016-05"
+    assert _narrow("earlier", may, None) == "2016-05"
+    assert _narrow("later", may, dt.date(2016, 5, 10)) == "2016-05-11/2016-05-31"

@@ -3,20 +3,24 @@
 ``link(store)`` does, for the claims not linked yet (a new batch of articles):
 
 1. embed each claim's content once (``claim_embeddings``, float32 BLOBs with the model name);
-2. build an HNSW index over every stored vector and ask it for each new claim's ``k``
-   nearest claims, so linking N claims costs ~N log N rather than N²;
+2. open the HNSW index saved next to the database (adding only the vectors it lacks) or
+   build it over every stored vector when there is none or it does not match, and ask it
+   for each new claim's ``k`` nearest claims, so linking N claims costs ~N log N rather than
+   N², and linking a new batch costs about the batch;
 3. keep a neighbour pair when its cosine reaches ``cluster_threshold`` (the same
    proposition: the pair joins one cluster, whatever the relation), or when it reaches the
    lower ``relate_threshold``, the two claims share a target entity and the relation is a
    contradiction (an accusation and its denial are worded differently, so they sit further
    apart than two repetitions); each kept pair gets its relation (``claimgraph.link.relation``);
-4. rebuild the clusters from the clustered links (union of links): each with a
+4. rebuild the clusters from the clustered links (union of links), working out again only
+   those that the new links touch: each with a
    representative (the member closest to the cluster's mean vector), when and by whom it was
    first seen, and its members with source, outlet, date and stance towards the
    representative.
 
 Old claims are not searched again: a new claim finds its old neighbours, and the link is
-symmetric. The clusters are recomputed from all stored links each run (linear in the links).
+symmetric. The groups of claims are recomputed from all stored links each run (linear in
+the links, cheap); a cluster's rows are worked out again only when its group changed.
 
 The thresholds were set on PolNeAR (``benchmarks/linking.py thresholds``): of 323 pairs of
 claims from different articles that repeat each other (a shared word 5-gram and Jaccard
@@ -35,12 +39,13 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from claimgraph.link.embed import MODEL_NAME, embed_texts, load_model
-from claimgraph.link.index import ClaimIndex
+from claimgraph.link.index import ClaimIndex, open_index
 from claimgraph.link.relation import StanceFn, polarity, relate_many
 from claimgraph.records import Claim
 from claimgraph.store import ClaimStore
@@ -70,6 +75,8 @@ class LinkSummary:
 
     embedded: int = 0
     searched: int = 0
+    # Rows of the index saved by an earlier run that were used as they were (not rebuilt).
+    index_reused: int = 0
     links: int = 0
     clusters: int = 0
     relations: dict[str, int] = field(default_factory=dict)
@@ -122,16 +129,18 @@ def link(
     ids, matrix, new_rows = load_vectors(store)
     summary.timings["load"] = time.perf_counter() - t
     summary.searched = len(new_rows)
+    new_links: list[tuple[str, str, float, str, str | None, bool]] = []
     report("linking", 0, len(new_rows))
     if len(new_rows):
         t = time.perf_counter()
-        index = ClaimIndex.build(matrix)
+        index, done = open_index(index_path(store), MODEL_NAME, ids, matrix)
+        summary.index_reused = done["reused"]
         summary.timings["index"] = time.perf_counter() - t
         t = time.perf_counter()
         pairs = _neighbour_pairs(index, matrix, new_rows, settings, report)
         summary.timings["search"] = time.perf_counter() - t
         t = time.perf_counter()
-        links = _relate_pairs(store, ids, pairs, settings, stance)
+        links = new_links = _relate_pairs(store, ids, pairs, settings, stance)
         store.add_links(links)
         store.mark_linked(ids[row] for row in new_rows)
         summary.timings["relate"] = time.perf_counter() - t
@@ -141,10 +150,23 @@ def link(
 
     t = time.perf_counter()
     report("clustering", 0, None)
-    summary.clusters = rebuild_clusters(store, ids, matrix, stance=stance)
+    # A first run (nothing was linked before) works out every cluster; a later run only
+    # those that its new links touch.
+    touched = None
+    if summary.searched < len(ids):
+        touched = {ids[row] for row in new_rows} | {c for row in new_links for c in row[:2]}
+    summary.clusters = rebuild_clusters(store, ids, matrix, stance=stance, touched=touched)
     summary.timings["cluster"] = time.perf_counter() - t
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+def index_path(store: ClaimStore) -> Path | None:
+    """Where the ANN index of ``store`` is kept: beside the database file (None in memory)."""
+    path = getattr(store, "path", None)
+    if not isinstance(path, Path):
+        return None
+    return path.with_name(path.name + ".hnsw")
 
 
 def load_vectors(store: ClaimStore) -> tuple[list[str], np.ndarray, np.ndarray]:
@@ -226,8 +248,13 @@ def rebuild_clusters(
     matrix: np.ndarray | None = None,
     *,
     stance: StanceFn | None = None,
+    touched: set[str] | None = None,
 ) -> int:
-    """Recompute every cluster from the clustered links; returns how many there are."""
+    """Recompute the clusters from the clustered links; returns how many there are.
+
+    With ``touched`` (the claims of the links found by this run), a group of claims that
+    contains none of them and is exactly a stored cluster keeps its stored rows: only the
+    clusters that a new batch changed are worked out again. Without it, every cluster is."""
     if ids is None or matrix is None:
         ids, matrix, _ = load_vectors(store)
     row_of = {claim_id: i for i, claim_id in enumerate(ids)}
@@ -250,6 +277,20 @@ def rebuild_clusters(
     groups: dict[str, list[str]] = defaultdict(list)
     for claim_id in parent:
         groups[find(claim_id)].append(claim_id)
+
+    kept_clusters: list[tuple[Any, ...]] = []
+    kept_members: list[tuple[Any, ...]] = []
+    if touched is not None:
+        stored = {frozenset(m["claim_id"] for m in c["members"]): c for c in store.clusters()}
+        for root, group in list(groups.items()):
+            cluster = stored.get(frozenset(group))
+            # A stored size that differs: a member was deleted since (its rows cascade).
+            if cluster is None or cluster["size"] != len(group) or touched.intersection(group):
+                continue
+            members = cluster.pop("members")
+            kept_clusters.append(tuple(cluster.values()))
+            kept_members.extend((cluster["cluster_id"], *m.values()) for m in members)
+            del groups[root]
 
     members_all = [m for group in groups.values() for m in group]
     claims = store.claims_by_id(members_all)
@@ -291,8 +332,8 @@ def rebuild_clusters(
             member_rows.append(
                 (cluster_id, position, c.claim_id, source, outlet, date, stance_name, score)
             )
-    store.replace_clusters(cluster_rows, member_rows)
-    return len(cluster_rows)
+    store.replace_clusters(kept_clusters + cluster_rows, kept_members + member_rows)
+    return len(kept_clusters) + len(cluster_rows)
 
 
 def _representative(members: list[Claim], row_of: dict[str, int], matrix: np.ndarray) -> Claim:

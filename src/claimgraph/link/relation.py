@@ -7,7 +7,9 @@ Rule signals first, from what the pipeline already records on each claim:
   content dismisses claims ("any claims to the contrary are ridiculous"), names a denial
   ("the Pentagon denied any complicity") or is negated ("the US does not support
   terrorists"); a denied negation is an assertion again. 0 when the source is not committed:
-  a negated cue ("did not say", cue class ``other``);
+  a negated cue ("did not say", cue class ``other``), or a content that only names published
+  material ("a batch of aerial pictures showing that US troops are present"): what pictures
+  show is evidence offered, not a proposition that a denial answers;
 - hedges (``Claim.hedged``: "reportedly", "allegedly"): the claim is reported, not endorsed.
 
 Two claims about the same proposition contradict when their polarities are opposite and
@@ -83,13 +85,16 @@ class _Words:
     negation: frozenset[str]
     dismissal: frozenset[str]
     claim: frozenset[str]
+    evidence: frozenset[str]
     deny_forms: frozenset[str]
 
 
 @lru_cache(maxsize=1)
 def _words() -> _Words:
     path = resources.files("claimgraph") / "data" / "polarity.tsv"
-    kinds: dict[str, set[str]] = {"negation": set(), "dismissal": set(), "claim": set()}
+    kinds: dict[str, set[str]] = {
+        "negation": set(), "dismissal": set(), "claim": set(), "evidence": set()
+    }  # fmt: skip
     with path.open(encoding="utf-8") as fh:
         rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
         for row in rows:
@@ -100,6 +105,7 @@ def _words() -> _Words:
         frozenset(kinds["negation"]),
         frozenset(kinds["dismissal"]),
         frozenset(kinds["claim"]),
+        frozenset(kinds["evidence"]),
         frozenset(form for lemma in deny for form in _inflections(lemma)),
     )
 
@@ -116,10 +122,33 @@ def _inflections(lemma: str) -> set[str]:
     return forms
 
 
-def _content_polarity(text: str) -> tuple[int, str]:
+# A noun phrase opening a content: a determiner, then its head within a few words
+# ("a batch of aerial pictures", "new satellite images").
+_DETERMINERS = frozenset({"a", "an", "the", "this", "these", "those", "new", "several", "some"})
+_HEAD_WITHIN = 5
+
+
+def _names_evidence(tokens: list[str]) -> str | None:
+    """The evidence noun heading the noun phrase that opens the content, if it does."""
+    if not tokens or tokens[0] not in _DETERMINERS:
+        return None
+    evidence = _words().evidence
+    for token in tokens[1 : 1 + _HEAD_WITHIN]:
+        if token in evidence:
+            return token
+        if token == "that":  # a clause starts: the content asserts something
+            return None
+    return None
+
+
+def _content_polarity(text: str, *, denied: bool = False) -> tuple[int, str]:
     words = _words()
     tokens = [t.lower() for t in _WORD.findall(text)]
     present = set(tokens)
+    # Denying material ("the Pentagon dismissed the pictures") is still a denial.
+    shown = None if denied else _names_evidence(tokens)
+    if shown is not None:
+        return 0, f"names evidence ({shown})"
     if present & words.dismissal and present & words.claim:
         return -1, "dismisses claims"
     if present & words.deny_forms:
@@ -134,7 +163,9 @@ def polarity(claim: Claim) -> tuple[int, str]:
     cue_words = {t.lower() for t in _WORD.findall(claim.cue.text)}
     if claim.cue.cls == "other" and cue_words & _words().negation:
         return 0, f"negated cue {claim.cue.text!r}"
-    sign, why = _content_polarity(claim.content.text)
+    sign, why = _content_polarity(claim.content.text, denied=claim.cue.cls == "deny")
+    if sign == 0:
+        return 0, f"{claim.cue.cls} cue, content {why}"
     if claim.cue.cls == "deny":
         return -sign, f"deny cue {claim.cue.text!r}" + ("" if sign > 0 else f", content {why}")
     return sign, f"{claim.cue.cls} cue, content {why}"

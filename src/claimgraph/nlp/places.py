@@ -15,6 +15,11 @@ an install or a change pays for building it.
 
 A place that opens an organisation's or building's name ("the Douglas County Hospital") is a
 place; a name the model tags ORG once and GPE elsewhere in the article is a place everywhere.
+A dateline inside the text ("… second rebuff. COLUMBIA --- South Carolina Gov.") is a place.
+A single name the model tags PERSON/ORG (or leaves untagged) is a town when the gazetteer
+knows it as one and the words around it say so ("arrested in Roswell", "a Danbury man");
+then its other mentions in the article are places too, and it is context for the others.
+A demonym the model tags GPE/ORG ("Sri Lankan") is its country.
 An ambiguous name is resolved by, in order of weight: a qualifier right after it ("Gainesville,
 Ga."), a coordinated place of the same kind ("Texas, Utah, Washington"), the countries and
 regions the rest of the article names (the dateline's country counts most; a name's own
@@ -53,6 +58,8 @@ from claimgraph.records import Place
 _PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
 # Labels the model gives to place names it mistakes (checked against the gazetteer).
 _WEAK_LABELS = frozenset({"ORG", "PERSON", "NORP", "WORK_OF_ART", "PRODUCT", "EVENT"})
+# Labels the model gives to a demonym it mistakes ("Sri Lankan" as GPE, "Georgian" as ORG).
+_DEMONYM_LABELS = frozenset({"GPE", "ORG"})
 # Labels of names that may open with a place ("the Douglas County Hospital"); not PERSON:
 # "David Smith" is no town of David.
 _PREFIX_LABELS = frozenset({"ORG", "FAC", "GPE", "LOC"})
@@ -123,6 +130,10 @@ _LOCATIVE = frozenset(
 )
 # Words that join two places ("Palmyra and Deir ez-Zor", "the Palmyra–Deir ez-Zor road").
 _CONNECTORS = frozenset({"and", "or", ",", "–", "—", "-", "/", "to"})
+_REGION_DESIGNATOR = re.compile(
+    r"^(?:Muhafazat|Province of|Provincia de|Provincia di|Departamento de|Estado de) "
+    r"| (?:Sheng|Zizhiqu|Province|Governorate|Oblast|Voivodeship|Region|Prefecture|Rayon)$"
+)
 _LEADING = re.compile(r"^(?:the|al|el|ar|as|ad|ash|an|at|az)\s+")
 _STRIP = re.compile(r"['’`ʿʾ.]")
 _SPACE = re.compile(r"[\s\-‐‑–—_/]+")
@@ -420,6 +431,11 @@ def build_gazetteer() -> Gazetteer:
         add(a2 or a1, e)
         if not a2:
             regions[(cc, a1)] = e
+            # GeoNames writes the designator that news leaves out: "Jiangsu Sheng",
+            # "Muhafazat Hims", "Lubusz Voivodeship".
+            bare = _REGION_DESIGNATOR.sub("", a1)
+            if bare != a1 and len(bare) > 3:
+                add(bare, e)
     for gid, c in cities.items():
         e = Entry(
             int(gid),
@@ -547,12 +563,62 @@ def _place_prefix(doc: Doc, start: int, end: int, gaz: Gazetteer) -> tuple[int, 
     return None
 
 
-def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
+# Tokens that end a headline or a sentence before a dateline, and the dash after it.
+_BEFORE_DATELINE = frozenset({".", "?", "!", '"', "”", "'", "’", ":"})
+_DATELINE_DASHES = frozenset({"-", "--", "---", "–", "—", "―", "-–"})
+
+
+def _inline_datelines(doc: Doc, gaz: Gazetteer, taken: bytearray) -> list[_Mention]:
+    """Datelines inside the text ("… second rebuff. COLUMBIA --- South Carolina Gov."):
+    upper-case place words opening a sentence, optionally ", W.Va." or "(AP)", then a dash.
+    The model seldom tags them; by convention they name a city or a county."""
     out: list[_Mention] = []
+    n = len(doc)
+    for i, tok in enumerate(doc):
+        if not (tok.is_upper and len(tok) > 1) or taken[i]:
+            continue
+        if not (tok.is_alpha or tok.lower_ in ("st.", "ft.", "mt.")):
+            continue
+        if i > 0:
+            prev = doc[i - 1]
+            if not (prev.is_space or prev.text[-1] in _BEFORE_DATELINE or "\n" in prev.whitespace_):
+                continue
+        j = i + 1
+        while j < n and j - i < 5 and (doc[j].is_upper or doc[j].text in ("-", "'", "’")):
+            if doc[j].text in _DATELINE_DASHES:
+                break
+            j += 1
+        k = j
+        if k < n and doc[k].text == ",":
+            # The state or country: "W.Va.", "Conn.", "Georgia", "N.C.".
+            k += 1
+            while (
+                k < n and k - j < 4 and (doc[k].is_title or doc[k].is_upper or doc[k].text == ".")
+            ):
+                k += 1
+        if k + 2 < n and doc[k].text == "(" and doc[k + 2].text == ")":
+            k += 3  # "(AP)"
+        if not (k < n and doc[k].text in _DATELINE_DASHES):
+            continue
+        for e in range(j, i, -1):
+            cands = [
+                c for c in _candidates(gaz, doc[i:e].text) if c.kind in ("city", "county", "alias")
+            ]
+            if cands:
+                out.append(_Mention(i, e, doc[i:e].text, cands, True))
+                taken[i:e] = b"\x01" * (e - i)
+                break
+    return out
+
+
+def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
     taken = bytearray(len(doc))
+    out = _inline_datelines(doc, gaz, taken)
     body = doc._.body_start or 0
     for ent in doc.ents:
         label = ent.label_
+        if taken[ent.start]:
+            continue
         if label not in _PLACE_LABELS and label not in _WEAK_LABELS:
             continue
         if ent.start_char < body and label != "GPE":
@@ -561,7 +627,7 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
         if start >= end:
             continue
         text = doc[start:end].text
-        if label == "NORP":
+        if label == "NORP" or (label in _DEMONYM_LABELS and not _candidates(gaz, text)):
             country = gaz.demonym(text)
             if country is None and text.endswith("s"):
                 country = gaz.demonym(text[:-1])
@@ -625,7 +691,17 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
         settled = prev in _SETTLEMENT_WORDS or (
             i > 1 and prev == "of" and doc[i - 2].lower_ in _SETTLEMENT_WORDS
         )
-        if (strong_kind and (tok.pos_ == "PROPN" or tok.is_upper)) or settled:
+        if (
+            (strong_kind and (tok.pos_ == "PROPN" or tok.is_upper))
+            or settled
+            or (prev in _IN_PLACE and _town_word(doc, _Mention(i, j, "", cands, False)))
+            or (
+                j < n
+                and doc[j].lower_ in _RESIDENT_NOUNS
+                and doc[j - 1].pos_ == "PROPN"
+                and _town(_Mention(i, j, "", cands, False))
+            )
+        ):
             out.append(_Mention(i, j, doc[i:j].text, cands, True))
             taken[i:j] = b"\x01" * (j - i)
         i = j
@@ -636,6 +712,51 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
 def _prior(e: Entry) -> float:
     pop = e.population or _REGION_POP.get(e.kind, 1000)
     return math.log10(max(pop, 10)) + _KIND_BONUS[e.kind] + (2.0 if e.capital else 0.0)
+
+
+# Prepositions after which a capitalised single name the gazetteer knows as a town is one
+# ("arrested in Roswell", "a fire near Pewaukee"), whatever label the model gave it.
+_AT_PLACE = frozenset({"in", "near", "outside", "at", "from", "to", "of"})
+# … and after which a name the model did not tag at all is one.
+_IN_PLACE = frozenset({"in", "near", "outside"})
+
+
+# Nouns that a town's name qualifies in local news ("a Danbury man", "Roswell police").
+_RESIDENT_NOUNS = frozenset(
+    {
+        "man",
+        "woman",
+        "men",
+        "women",
+        "resident",
+        "residents",
+        "native",
+        "couple",
+        "teen",
+        "teenager",
+        "boy",
+        "girl",
+        "police",
+        "mayor",
+        "area",
+        "firefighters",
+    }
+)
+
+
+def _town(m: _Mention) -> bool:
+    return any(c.kind in ("city", "county") for c in m.candidates)
+
+
+def _town_word(doc: Doc, m: _Mention) -> bool:
+    """A name that reads as a town: a proper noun, not a possessive ("in Jackson's office")
+    nor the first name of a person ("in Clinton Smith's …"), known as a populated place."""
+    nxt = doc[m.end] if m.end < len(doc) else None
+    if nxt is not None and (nxt.lower_ in ("'s", "’s") or (nxt.is_title and nxt.pos_ == "PROPN")):
+        return False
+    return doc[m.end - 1].pos_ == "PROPN" and any(
+        c.kind in ("city", "county") for c in m.candidates
+    )
 
 
 def _qualifier(doc: Doc, m: _Mention, by_start: dict[int, _Mention]) -> _Mention | None:
@@ -703,6 +824,8 @@ _TOP_COUNTRY = 3.0
 _OTHER_COUNTRY = 1.5
 _NAMED_REGION = 2.0
 _AREA_CAP = 3.0
+# How a name's vote is split over the regions its candidates lie in (1: one vote a name).
+_SPLIT = 0.5
 
 
 def _area_votes(mentions: list[_Mention]) -> dict[str, Counter[tuple[str, str]]]:
@@ -721,7 +844,7 @@ def _area_votes(mentions: list[_Mention]) -> dict[str, Counter[tuple[str, str]]]
             if c.country_code and c.admin1 and c.kind in ("city", "county", "region")
         }
         if areas:
-            votes[key] = Counter({a: 1.0 / len(areas) for a in areas})
+            votes[key] = Counter({a: 1.0 / len(areas) ** _SPLIT for a in areas})
     return votes
 
 
@@ -760,36 +883,13 @@ def geocode_places(doc: Doc) -> None:
             mentions.sort(key=lambda m: m.start)
             dl.candidates = [max(dl.candidates, key=_prior)]
             dateline_cc = dl.candidates[0].country_code
-    # Context: countries and regions named without ambiguity (or nearly so).
-    ccs: Counter[str] = Counter()
-    admins: Counter[tuple[str, str]] = Counter()
-    # A name's own mentions are no context for it: "Palestine" twice in a Texas story.
-    own_ccs: dict[str, Counter[str]] = {}
-    for m in mentions:
-        if not m.strong and not m.demonym:
-            continue
-        best = max(m.candidates, key=_prior)
-        # Only names that point to one country tell which country the article is about
-        # ("Georgia" may be the state or the country).
-        strong = ("country", "alias", "region")
-        big = {c.country_code for c in m.candidates if c.kind in strong}
-        if len(m.candidates) == 1 or (best.kind in strong and len(big) == 1):
-            if best.country_code:
-                ccs[best.country_code] += 1
-                own_ccs.setdefault(normalise(m.text), Counter())[best.country_code] += 1
-            if best.kind == "region":
-                admins[(best.country_code or "", best.admin1)] += 1
-    if dateline_cc:
-        ccs[dateline_cc] += 2
-    strong_names = {normalise(m.text) for m in mentions if m.strong}
-    votes = _area_votes(mentions)
-    by_start = {m.start: m for m in mentions}
-    places: list[Place] = []
-    chosen: dict[int, Entry] = {}
+    # A place the model mislabelled: believe the gazetteer only for names that are rarely
+    # anything else, or when the words around it say place. Those believed count as
+    # context for the others like the model's own places.
+    named_places = {normalise(m.text) for m in mentions if m.strong}
+    accepted: list[_Mention] = []
     for m in mentions:
         if not m.strong:
-            # A place the model mislabelled: believe the gazetteer only for names that are
-            # rarely anything else, or when the words around it say place.
             prev = doc[m.start - 1].lower_ if m.start > 0 else ""
             strong_kind = any(c.kind in ("alias", "country", "region") for c in m.candidates)
             near_place = any(
@@ -805,15 +905,53 @@ def geocode_places(doc: Doc) -> None:
             )
             # One sense per discourse: a name the model calls a place elsewhere in the
             # article is a place here too ("Edmonton" tagged ORG once and GPE once).
-            elsewhere = normalise(m.text) in strong_names
+            elsewhere = normalise(m.text) in named_places
             if not (
                 strong_kind
                 or joined
                 or elsewhere
                 or (prev in _LOCATIVE and near_place)
+                or (prev in _AT_PLACE and _town_word(doc, m))
+                or (m.end < len(doc) and doc[m.end].lower_ in _RESIDENT_NOUNS and _town(m))
                 or prev in _SETTLEMENT_WORDS
             ):
                 continue
+            accepted.append(m)
+    # … and the other mentions of a name believed once (one sense per discourse).
+    believed = {normalise(m.text) for m in accepted}
+    for m in mentions:
+        if normalise(m.text) in believed:
+            m.strong = True
+    # Context: countries and regions named without ambiguity (or nearly so).
+    ccs: Counter[str] = Counter()
+    admins: Counter[tuple[str, str]] = Counter()
+    # A name's own mentions are no context for it: "Palestine" twice in a Texas story.
+    own_ccs: dict[str, Counter[str]] = {}
+    for m in mentions:
+        if not m.strong and not m.demonym:
+            continue
+        best = max(m.candidates, key=_prior)
+        # Only names that point to one country tell which country the article is about
+        # ("Georgia" may be the state or the country).
+        strong = ("country", "alias", "region")
+        big = {c.country_code for c in m.candidates if c.kind in strong}
+        # A name all of whose candidates lie in one country ("Richland County") says so too.
+        one_country = len({c.country_code for c in m.candidates}) == 1
+        if one_country or (best.kind in strong and len(big) == 1):
+            if best.country_code:
+                ccs[best.country_code] += 1
+                own_ccs.setdefault(normalise(m.text), Counter())[best.country_code] += 1
+            if best.kind == "region":
+                admins[(best.country_code or "", best.admin1)] += 1
+    if dateline_cc:
+        ccs[dateline_cc] += 2
+    votes = _area_votes(mentions)
+    by_start = {m.start: m for m in mentions}
+    places: list[Place] = []
+    chosen: dict[int, Entry] = {}
+    for m in mentions:
+        if not m.strong:
+            continue
         q = _qualifier(doc, m, by_start)
         qual = max(q.candidates, key=_prior) if q is not None else None
         same_kind = None

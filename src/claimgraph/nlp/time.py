@@ -615,7 +615,11 @@ def _narrow(mod: str, unit: Unit, pub: dt.date | None) -> str:
         return _format(unit)
     first, last = _unit_bounds(unit)
     if mod in ("earlier", "later"):
-        if pub is None or not first < pub <= last if mod == "earlier" else not first <= pub < last:
+        # only the current unit is cut at the publication date ("earlier this month")
+        if pub is None:
+            return _format(unit)
+        inside = (first < pub <= last) if mod == "earlier" else (first <= pub < last)
+        if not inside:
             return _format(unit)
         if mod == "earlier":
             return f"{first.isoformat()}/{(pub - dt.timedelta(days=1)).isoformat()}"
