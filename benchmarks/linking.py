@@ -3,6 +3,8 @@
     .venv/bin/python benchmarks/linking.py ann [--n 20000]      # hnswlib vs faiss vs usearch
     .venv/bin/python benchmarks/linking.py thresholds            # cosine of repeated claims
     .venv/bin/python benchmarks/linking.py scale [--sizes 10000 30000 100000]
+    .venv/bin/python benchmarks/linking.py incremental [--n 100000] [--add 1000]
+    .venv/bin/python benchmarks/linking.py relations [--stance]  # P/R on the multi-outlet gold
 
 The claims are the gold Content spans of PolNeAR (train + dev, ~22k), read from
 ``../shared/data/polnear``. Their vectors are computed once and cached in
@@ -113,6 +115,17 @@ def compare_ann(vectors: np.ndarray, n_queries: int = 1000, k: int = 10) -> None
     start = time.perf_counter()
     labels, _ = h.knn_query(queries, k=k)
     results.append(("hnswlib 0.8 HNSW", build, time.perf_counter() - start, recall(labels)))
+
+    # The settings claimgraph uses (claimgraph.link.index), through its own wrapper.
+    from claimgraph.link.index import EF_CONSTRUCTION, ClaimIndex, M
+
+    start = time.perf_counter()
+    ours = ClaimIndex.build(vectors)
+    build = time.perf_counter() - start
+    start = time.perf_counter()
+    labels, _ = ours.search(queries, k)
+    name = f"ClaimIndex M={M} efC={EF_CONSTRUCTION}"
+    results.append((name, build, time.perf_counter() - start, recall(labels)))
 
     start = time.perf_counter()
     f = faiss.IndexHNSWFlat(dim, 16, faiss.METRIC_INNER_PRODUCT)
@@ -231,11 +244,14 @@ def thresholds(rows: list[dict[str, str]], cache: Path) -> None:
 _PERTURB = ("reportedly", "also", "again", "on Tuesday", "this week", "in a statement")
 
 
-def build_database(path: Path, rows: list[dict[str, str]], vectors: np.ndarray, n: int) -> None:
+def build_database(
+    path: Path, rows: list[dict[str, str]], vectors: np.ndarray, n: int, docs_from: int = 0
+) -> None:
     """A database of ``n`` claims: ``n / 5`` real ones, each then repeated four times with
     a perturbation (another outlet, a word added, one in ten denied), 20 claims per
     document, with vectors stored. Every size has the same share of repeats, so the work per
-    claim is comparable across sizes."""
+    claim is comparable across sizes. ``docs_from``: start at that document (to add a batch
+    to a database built with a smaller ``n``)."""
     from claimgraph.link.embed import MODEL_NAME
     from claimgraph.records import Claim, Content, Cue, Document, Source, claim_id, content_id
     from claimgraph.store import ClaimStore
@@ -246,7 +262,7 @@ def build_database(path: Path, rows: list[dict[str, str]], vectors: np.ndarray, 
     outlets = ("Reuters", "AP", "CNN", "TASS", "Sputnik", "BBC", "Fox")
     with ClaimStore(path) as store:
         blobs: list[tuple[str, bytes]] = []
-        for d in range((n + 19) // 20):
+        for d in range(docs_from, (n + 19) // 20):
             claims, texts, picks = [], [], []
             for j in range(min(20, n - 20 * d)):
                 i = 20 * d + j
@@ -291,20 +307,26 @@ def scale_one(n: int, cache: Path) -> dict[str, float]:
     rows = polnear_claims()
     vectors = cached_vectors(cache, "content", [r["content"] for r in rows])
     path = cache / f"scale-{n}.db"
-    for suffix in ("", "-wal", "-shm"):
+    for suffix in ("", "-wal", "-shm", ".hnsw", ".hnsw.json"):
         Path(f"{path}{suffix}").unlink(missing_ok=True)
     start = time.perf_counter()
     build_database(path, rows, vectors, n)
     build = time.perf_counter() - start
     base_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    before = resource.getrusage(resource.RUSAGE_SELF)
     with ClaimStore(path) as store:
         summary = link(store)
         counts = store.link_counts()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    peak = after.ru_maxrss
+    # CPU seconds as well as wall time: on a shared machine the wall time of one run
+    # depends on what else runs, the CPU time much less.
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
     return {
         "n": n,
         "db_build_s": build,
         "link_s": summary.seconds,
+        "link_cpu_s": cpu,
         **{f"{k}_s": v for k, v in summary.timings.items()},
         "peak_rss_mb": peak / 1024,
         "rss_before_link_mb": base_rss / 1024,
@@ -312,6 +334,29 @@ def scale_one(n: int, cache: Path) -> dict[str, float]:
         "clusters": counts["clusters"],
         "contradict": counts.get("contradict", 0),
     }
+
+
+def incremental(n: int, add: int, cache: Path) -> None:
+    """Link ``n`` claims, then add ``add`` more (another batch of articles) and time the
+    second run, which reuses the index saved next to the database."""
+    from claimgraph.link import link
+    from claimgraph.store import ClaimStore
+
+    rows = polnear_claims()
+    vectors = cached_vectors(cache, "content", [r["content"] for r in rows])
+    path = cache / f"incremental-{n}.db"
+    for suffix in ("", "-wal", "-shm", ".hnsw", ".hnsw.json"):
+        Path(f"{path}{suffix}").unlink(missing_ok=True)
+    build_database(path, rows, vectors, n)
+    with ClaimStore(path) as store:
+        first = link(store)
+    build_database(path, rows, vectors, n + add, docs_from=(n + 19) // 20)
+    with ClaimStore(path) as store:
+        second = link(store)
+    for name, summary in ((f"first run, {n} claims", first), (f"incremental, +{add}", second)):
+        steps = ", ".join(f"{k} {v:.2f}" for k, v in summary.timings.items())
+        print(f"{name}: {summary.seconds:.1f} s, searched {summary.searched}, "
+              f"{summary.links} new links ({steps})")  # fmt: skip
 
 
 def scale(sizes: list[int], cache: Path) -> None:
@@ -323,31 +368,117 @@ def scale(sizes: list[int], cache: Path) -> None:
         )  # fmt: skip
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
         print(f"done {n}", file=sys.stderr)
-    keys = ["link_s", "load_s", "index_s", "search_s", "relate_s", "cluster_s", "peak_rss_mb",
-            "links", "clusters", "contradict"]  # fmt: skip
+    keys = ["link_s", "link_cpu_s", "load_s", "index_s", "search_s", "relate_s", "cluster_s",
+            "peak_rss_mb", "links", "clusters", "contradict"]  # fmt: skip
     print(f"{'claims':>22s}" + "".join(f"{r['n']:>12d}" for r in results))
     for key in keys:
         print(f"{key:>22s}" + "".join(f"{r.get(key, 0):12.1f}" for r in results))
     first = results[0]
     for r in results[1:]:
         print(f"{first['n']} → {r['n']}: N x{r['n'] / first['n']:.1f}, "
-              f"link time x{r['link_s'] / first['link_s']:.1f}, "
+              f"link time x{r['link_s'] / first['link_s']:.1f} "
+              f"(CPU x{r['link_cpu_s'] / first['link_cpu_s']:.1f}), "
               f"per claim {1e6 * first['link_s'] / first['n']:.0f} → "
               f"{1e6 * r['link_s'] / r['n']:.0f} µs")  # fmt: skip
 
 
+# -- relations on the multi-outlet corpus --------------------------------------------------------
+
+
+CORPUS = ROOT / "tests" / "fixtures" / "multi_outlet"
+
+
+def load_gold(path: Path) -> dict[tuple[tuple[str, str], tuple[str, str]], str]:
+    """Gold pairs of ``relations.tsv``: ((file, start words), (file, start words)) → relation,
+    the two claims in sorted order."""
+    gold = {}
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines()
+             if line.strip() and not line.startswith("#")]  # fmt: skip
+    for line in lines[1:]:
+        doc_a, start_a, doc_b, start_b, relation, *_ = line.split("\t")
+        a, b = sorted([(doc_a, start_a), (doc_b, start_b)])
+        gold[(a, b)] = relation
+    return gold
+
+
+def score_relations(
+    gold: dict[tuple[tuple[str, str], tuple[str, str]], str],
+    predicted: dict[tuple[tuple[str, str], tuple[str, str]], str],
+) -> dict[str, tuple[int, int, int]]:
+    """Per relation: (true positives, predicted, gold). A pair absent from one side counts
+    as "unrelated" there."""
+    out = {}
+    for rel in ("agree", "contradict", "discuss"):
+        pred = {k for k, v in predicted.items() if v == rel}
+        want = {k for k, v in gold.items() if v == rel}
+        out[rel] = (len(pred & want), len(pred), len(want))
+    return out
+
+
+def relations(use_stance: bool) -> None:
+    import tempfile
+
+    from claimgraph import api
+    from claimgraph.link import link, load_stance
+    from claimgraph.store import ClaimStore
+
+    gold = load_gold(CORPUS.parent / "multi_outlet_relations.tsv")
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "multi.db"
+        api.run([CORPUS], db, on_error=lambda e: print(e, file=sys.stderr))
+        with ClaimStore(db) as store:
+            summary = link(store, stance=load_stance() if use_stance else None)
+        import sqlite3
+
+        con = sqlite3.connect(db)
+        names = {}
+        for cid, origin, text in con.execute(
+            "SELECT c.claim_id, d.origin, c.content_text FROM claims c "
+            "JOIN documents d USING (doc_id)"
+        ):
+            names[cid] = (Path(origin).name, " ".join(text.split()[:6]))
+        predicted = {}
+        for a, b, rel in con.execute("SELECT claim_a, claim_b, relation FROM claim_links"):
+            x, y = sorted([names[a], names[b]])
+            predicted[(x, y)] = rel
+        con.close()
+    unknown = {n for pair in gold for n in pair} - set(names.values())
+    for n in sorted(unknown):
+        print(f"gold claim not extracted: {n}", file=sys.stderr)
+    print(f"{len(names)} claims, {sum(summary.relations.values())} links {summary.relations}"
+          f" (stance model: {'yes' if use_stance else 'no'}); {len(gold)} gold pairs")  # fmt: skip
+    print(f"{'relation':>11s} {'tp':>4s} {'pred':>5s} {'gold':>5s} {'P':>6s} {'R':>6s}")
+    for rel, (tp, npred, ngold) in score_relations(gold, predicted).items():
+        p = tp / npred if npred else 0.0
+        r = tp / ngold if ngold else 0.0
+        print(f"{rel:>11s} {tp:4d} {npred:5d} {ngold:5d} {p:6.2f} {r:6.2f}")
+    for (x, y), rel in sorted(predicted.items()):
+        if gold.get((x, y), "unrelated") != rel:
+            print(f"  wrong {rel:>10s} (gold {gold.get((x, y), 'unrelated')}): {x[1]!r} / {y[1]!r}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("task", choices=["ann", "thresholds", "scale", "scale-one"])
+    parser.add_argument(
+        "task", choices=["ann", "thresholds", "scale", "scale-one", "incremental", "relations"]
+    )
     parser.add_argument("n", nargs="?", type=int)
     parser.add_argument("--n", dest="n_opt", type=int, default=20000)
     parser.add_argument("--sizes", type=int, nargs="+", default=[10000, 30000, 100000])
     parser.add_argument("--cache", type=Path, default=Path("/tmp/claimgraph-linking"))
+    parser.add_argument("--add", type=int, default=1000)
+    parser.add_argument("--stance", action="store_true", help="relations: ask the stance model")
     args = parser.parse_args()
+    if args.task == "relations":
+        relations(args.stance)
+        return
     if not POLNEAR.is_dir():
         sys.exit(f"{POLNEAR}: PolNeAR not found (expected ../shared/data/polnear)")
     if args.task == "scale-one":
         print(json.dumps(scale_one(args.n, args.cache)))
+        return
+    if args.task == "incremental":
+        incremental(args.n or 100000, args.add, args.cache)
         return
     if args.task == "scale":
         scale(args.sizes, args.cache)
