@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from claimgraph.link.relation import polarity, relate, relate_many, side
-from claimgraph.records import Claim, Content, Cue, Source
+from claimgraph.link.relation import denies, polarity, relate, relate_many, side
+from claimgraph.records import Claim, Content, Cue, EntityRef, Source
 
 
 def claim(
@@ -18,6 +18,7 @@ def claim(
     cls: str = "assert",
     hedged: bool = False,
     claim_id: str = "c",
+    targets: tuple[str, ...] = (),
 ) -> Claim:
     """A claim laid out as "<source> <cue> <content>" with consistent offsets."""
     src = None
@@ -28,7 +29,8 @@ def claim(
     cue_span = Cue(cue, start, start + len(cue), cue.split()[-1], cls)  # type: ignore[arg-type]
     body = start + len(cue) + 1
     return Claim("d", claim_id, "indirect", src, cue_span,
-                 Content(content, ((body, body + len(content)),)), hedged=hedged)  # fmt: skip
+                 Content(content, ((body, body + len(content)),)), hedged=hedged,
+                 targets=tuple(EntityRef(t, t) for t in targets))  # fmt: skip
 
 
 ACCUSATION = claim("the United States supports terrorists in Syria")
@@ -142,3 +144,59 @@ def test_relate_many_asks_the_model_once_in_order() -> None:
     assert [r.relation for r in found] == ["discuss", "agree"]
     assert calls == [[(ACCUSATION.content.text, repeat.content.text),
                       (repeat.content.text, ACCUSATION.content.text)]]  # fmt: skip
+
+
+# -- claims on the same topic only (vectors further apart than a repetition's) ---------------
+
+RUSSIA_ACCUSES = claim(
+    "the United States supports terrorists in Syria",
+    entity_id="org:russian-defense-ministry",
+    targets=("Q30", "Q858"),
+)
+
+
+def test_the_accused_denying_contradicts_at_topic_level() -> None:
+    # The Pentagon is part of the United States (aliases.csv, part_of): it answers for it.
+    denial = claim("any complicity with Daesh", source="the Pentagon", entity_id="Q11209",
+                   cue="denied", cls="deny", targets=("Q2429253",))  # fmt: skip
+    found = relate(RUSSIA_ACCUSES, denial, same_proposition=False)
+    assert found.relation == "contradict"
+    assert "the accused denies" in found.reason
+
+
+def test_rebutting_the_source_contradicts_at_topic_level() -> None:
+    rebuttal = claim("criticism from the Russian Defense Ministry", source="Washington",
+                     entity_id="Q30", cue="rejected", cls="deny",
+                     targets=("org:russian-defense-ministry",))  # fmt: skip
+    assert relate(rebuttal, RUSSIA_ACCUSES, same_proposition=False).relation == "contradict"
+
+
+def test_a_denial_that_answers_neither_is_unrelated_at_topic_level() -> None:
+    # Both are against Trump: Netanyahu rejects Trump's remarks, Khan criticises Trump.
+    rejects = claim("Trump's remarks about Muslims", source="Netanyahu", entity_id="p:netanyahu",
+                    cue="rejects", cls="deny", targets=("Q22686",))  # fmt: skip
+    criticises = claim("Donald Trump's ignorant view of Islam could make us less safe",
+                       source="Khan", entity_id="p:khan", targets=("Q22686",))  # fmt: skip
+    assert relate(rejects, criticises, same_proposition=False).relation == "unrelated"
+    # The same pair read as one proposition is a polarity conflict: a contradiction.
+    assert relate(rejects, criticises).relation == "contradict"
+
+
+def test_a_mere_negation_is_not_a_denial_at_topic_level() -> None:
+    negated = claim("the United States does not want a war", source="the Pentagon",
+                    entity_id="Q11209", targets=("Q30",))  # fmt: skip
+    assert polarity(negated)[0] == -1 and not denies(negated)
+    assert relate(RUSSIA_ACCUSES, negated, same_proposition=False).relation == "unrelated"
+
+
+def test_the_stance_model_is_not_asked_about_topic_level_pairs() -> None:
+    asked: list[tuple[str, str]] = []
+
+    def stance(pairs: list[tuple[str, str]]) -> list[str]:
+        asked.extend(pairs)
+        return ["disagree"] * len(pairs)
+
+    a, b = claim("x y z w", entity_id="p:a"), claim("x y z w v", source="B", entity_id="p:b")
+    found = relate_many([(a, b), (a, b)], stance=stance, same_proposition=[True, False])
+    assert len(asked) == 1
+    assert [r.relation for r in found] == ["contradict", "unrelated"]

@@ -255,6 +255,10 @@ def test_alias_table_lookup() -> None:
     assert table.lookup("is") is None  # short aliases match only as spelled
     assert table.lookup("Russia’s Defense Ministry").entity_id == RUSSIAN_MOD  # type: ignore[union-attr]
     assert table.lookup("U.S. Department of Defense").name == "Pentagon"  # type: ignore[union-attr]
+    # part_of: the Pentagon answers for the United States, the ministry for Russia.
+    assert table.ancestors("Q11209") == ["Q30"]
+    assert table.ancestors(RUSSIAN_MOD) == [table.lookup("Russia").entity_id]  # type: ignore[union-attr]
+    assert table.ancestors("Q30") == []
 
 
 def test_entity_ids() -> None:

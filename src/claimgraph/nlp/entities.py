@@ -19,8 +19,9 @@ officials") has that organisation as entity too, so claims group by organisation
 
 Names are made canonical in three ways:
 
-- the alias table ``data/aliases.csv`` (name, kind, Wikidata QID, "|"-separated aliases):
-  Daesh = ISIS = ISIL = IS = Islamic State. Users extend it with a CSV file of the same
+- the alias table ``data/aliases.csv`` (name, kind, Wikidata QID, "|"-separated aliases,
+  and optionally the entity it is part of): Daesh = ISIS = ISIL = IS = Islamic State; the
+  Pentagon is part of the United States. Users extend it with a CSV file of the same
   shape named by the environment variable ``CLAIMGRAPH_ALIASES``; its rows add aliases to an
   entity of the same name (or QID) or add new entities, and win over shipped aliases. Named
   outlets and platforms of ``data/media.tsv`` are organisations too;
@@ -111,6 +112,8 @@ class AliasEntry:
     kind: str
     qid: str | None
     aliases: tuple[str, ...]
+    # The name of the entity this one is part of (the Pentagon → United States), or None.
+    part_of: str | None = None
 
 
 @dataclass
@@ -119,6 +122,15 @@ class AliasTable:
 
     exact: dict[str, AliasEntry] = field(default_factory=dict)
     folded: dict[str, AliasEntry] = field(default_factory=dict)
+    # entity id → the entity id it is part of (from the ``part_of`` column).
+    parents: dict[str, str] = field(default_factory=dict)
+
+    def ancestors(self, entity_id: str) -> list[str]:
+        """The entities ``entity_id`` is part of, nearest first (the Pentagon → [Q30])."""
+        out: list[str] = []
+        while (entity_id := self.parents.get(entity_id, "")) and entity_id not in out:
+            out.append(entity_id)
+        return out
 
     def lookup(self, name: str) -> AliasEntry | None:
         name = _clean(name)
@@ -181,8 +193,14 @@ def _read_alias_rows(rows: Iterable[str], origin: str) -> Iterator[AliasEntry]:
             )
             qid = None
         aliases = tuple(a.strip() for a in (cells[3] if len(cells) > 3 else "").split("|"))
+        part_of = cells[4] if len(cells) > 4 and cells[4] else None
         yield AliasEntry(
-            make_entity_id(name, kind, qid), name, kind, qid, tuple(a for a in aliases if a)
+            make_entity_id(name, kind, qid),
+            name,
+            kind,
+            qid,
+            tuple(a for a in aliases if a),
+            part_of,
         )
 
 
@@ -221,11 +239,16 @@ def _load_table(user_file: str | None) -> AliasTable:
                     entry.kind or old.kind,
                     entry.qid or old.qid,
                     tuple(dict.fromkeys((*old.aliases, *entry.aliases))),
+                    entry.part_of or old.part_of,
                 )
             by_name[entry.name.casefold()] = entry
             if entry.qid:
                 by_name[entry.qid] = entry
             table.add(entry)
+    for entry in by_name.values():
+        parent = table.lookup(entry.part_of) if entry.part_of else None
+        if parent is not None and parent.entity_id != entry.entity_id:
+            table.parents[entry.entity_id] = parent.entity_id
     return table
 
 
