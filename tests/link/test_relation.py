@@ -200,3 +200,9 @@ def test_the_stance_model_is_not_asked_about_topic_level_pairs() -> None:
     found = relate_many([(a, b), (a, b)], stance=stance, same_proposition=[True, False])
     assert len(asked) == 1
     assert [r.relation for r in found] == ["contradict", "unrelated"]
+
+
+def test_an_unresolved_pronoun_answers_nobody_at_topic_level() -> None:
+    rebuttal = claim("criticism from the Russian Defense Ministry", source="he", cue="rejected",
+                     cls="deny", targets=("org:russian-defense-ministry",))  # fmt: skip
+    assert relate(rebuttal, RUSSIA_ACCUSES, same_proposition=False).relation == "unrelated"

@@ -35,7 +35,7 @@ emails were marked classified") and at 0.75–0.80 mostly only the same topic.
 0.40 is the relate threshold: the accusation–denial pairs of the multi-outlet test corpus sit
 at 0.38–0.75 (a denial repeats few words of the accusation), and at topic level only an
 explicit denial that answers the other claim counts, which on the 924 PolNeAR articles keeps
-105 topic-level contradictions (5,264 when any negation on a shared target counted).
+81 topic-level contradictions (5,264 when any negation on a shared target counted).
 """
 
 from __future__ import annotations

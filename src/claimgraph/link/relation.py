@@ -215,10 +215,13 @@ def _answers(denial: Claim, claim: Claim) -> str | None:
     Trump's view of Islam is ignorant") answers neither: both are against Trump."""
     targets = {t.entity_id for t in claim.targets}
     denier = denial.source.entity_id if denial.source is not None else None
+    speaker = claim.source.entity_id if claim.source is not None else None
+    # Who answers whom needs both sides known: an unresolved "he" or "they" answers nobody.
+    if not (denier and speaker):
+        return None
     if _with_wholes(denier) & targets:
         return "the accused denies"
-    speaker = claim.source.entity_id if claim.source is not None else None
-    if speaker and speaker in {t.entity_id for t in denial.targets}:
+    if speaker in {t.entity_id for t in denial.targets}:
         return "rebuts the source"
     return None
 
