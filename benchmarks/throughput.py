@@ -1,10 +1,14 @@
 """Throughput of the claimgraph pipeline against bare spaCy on the same texts.
 
 Runs, in one process and on the same texts with the same batch size, (a) the statistical
-model alone (``spacy.load(model).pipe``) and (b) the full pipeline (``extract_claims``,
-including building the ``Claim`` records). The two alternate ``--repeats`` times and the
-best time of each is kept, so a slow moment of the machine hurts both alike. Prints
-tokens/s and articles/s of each and the ratio full/bare.
+model alone (``spacy.load(model).pipe``), (b) the full pipeline with the attribution rules
+only, (c) with the rules plus the learned tagger's additions ("hybrid", the default when the
+model is installed) and (d) with the tagger's attributions ("model"); ``extract_claims``,
+including building the ``Claim`` records. They alternate
+``--repeats`` times and the best time of each is kept, so a slow moment of the machine hurts
+all alike. Prints tokens/s and articles/s of each and each pipeline's speed relative to bare
+spaCy, then the peak memory (max RSS) of a fresh process that runs only the default
+pipeline over the same texts.
 
     .venv/bin/python benchmarks/throughput.py [--data DIR] [--repeats 3] [--batch-size 16]
                                               [--limit N] [--json]
@@ -18,13 +22,16 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import spacy
 
 from claimgraph.nlp.pipeline import DEFAULT_MODEL, build_nlp, extract_claims
+from claimgraph.nlp.tagger import model_available
 from claimgraph.records import Document, content_id
 
 REPO = Path(__file__).resolve().parents[1]
@@ -72,21 +79,27 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     docs = [Document(doc_id=content_id(t), text=t) for t in texts]
     bare_nlp = spacy.load(args.model)
-    full_nlp = build_nlp(args.model)
-    # Warm up both (first-call allocations, lazy tables) on a few texts, untimed.
+    pipelines = {"rules": build_nlp(args.model, attribution="rules")}
+    if model_available():
+        pipelines["hybrid"] = build_nlp(args.model, attribution="hybrid")
+        pipelines["model"] = build_nlp(args.model, attribution="model")
+    # Warm up (first-call allocations, lazy tables, the MiniLM) on a few texts, untimed.
     run_bare(bare_nlp, texts[:4], args.batch_size)
-    run_full(full_nlp, docs[:4], args.batch_size)
+    for nlp in pipelines.values():
+        run_full(nlp, docs[:4], args.batch_size)
 
-    bare_times, full_times = [], []
-    tokens = claims = 0
+    times: dict[str, list[float]] = {"bare": [], **{name: [] for name in pipelines}}
+    tokens = 0
+    claims: dict[str, int] = {}
     for _ in range(args.repeats):
         t, tokens = run_bare(bare_nlp, texts, args.batch_size)
-        bare_times.append(t)
-        t, claims = run_full(full_nlp, docs, args.batch_size)
-        full_times.append(t)
-    bare, full = min(bare_times), min(full_times)
+        times["bare"].append(t)
+        for name, nlp in pipelines.items():
+            t, claims[name] = run_full(nlp, docs, args.batch_size)
+            times[name].append(t)
     n = len(texts)
-    res = {
+    bare = min(times["bare"])
+    res: dict[str, Any] = {
         "data": str(args.data),
         "model": args.model,
         "articles": n,
@@ -97,36 +110,56 @@ def main(argv: list[str] | None = None) -> int:
         "repeats": args.repeats,
         "python": platform.python_version(),
         "spacy": spacy.__version__,
-        "bare": {
-            "seconds": round(bare, 3),
-            "tokens_per_s": round(tokens / bare),
-            "articles_per_s": round(n / bare, 2),
-            "all_seconds": [round(x, 3) for x in bare_times],
-        },
-        "full": {
-            "seconds": round(full, 3),
-            "tokens_per_s": round(tokens / full),
-            "articles_per_s": round(n / full, 2),
-            "all_seconds": [round(x, 3) for x in full_times],
-        },
-        "ratio_full_over_bare_time": round(full / bare, 3),
     }
+    for name, all_times in times.items():
+        best = min(all_times)
+        res[name] = {
+            "seconds": round(best, 3),
+            "tokens_per_s": round(tokens / best),
+            "articles_per_s": round(n / best, 2),
+            "speed_vs_bare": round(bare / best, 3),
+            "all_seconds": [round(x, 3) for x in all_times],
+        }
+    res["default_pipeline_max_rss_mb"] = default_pipeline_rss(args)
     if args.json:
         print(json.dumps(res, indent=1))
         return 0
     print(
-        f"{n} articles, {tokens} tokens, {claims} claims; batch {args.batch_size}, "
+        f"{n} articles, {tokens} tokens; claims {claims}; batch {args.batch_size}, "
         f"best of {args.repeats} (interleaved)"
     )
-    print(f"{'':6} {'seconds':>8} {'tokens/s':>9} {'articles/s':>10}")
-    for name in ("bare", "full"):
+    print(f"{'':6} {'seconds':>8} {'tokens/s':>9} {'articles/s':>10} {'x bare':>7}")
+    for name in times:
         r = res[name]
-        print(f"{name:6} {r['seconds']:8.2f} {r['tokens_per_s']:9} {r['articles_per_s']:10.2f}")
-    print(
-        f"full/bare time ratio {res['ratio_full_over_bare_time']:.2f} "
-        f"(full runs at {bare / full:.0%} of bare speed)"
-    )
+        print(
+            f"{name:6} {r['seconds']:8.2f} {r['tokens_per_s']:9} {r['articles_per_s']:10.2f} "
+            f"{r['speed_vs_bare']:7.2f}"
+        )
+    print(f"default pipeline, fresh process: max RSS {res['default_pipeline_max_rss_mb']} MB")
     return 0
+
+
+def default_pipeline_rss(args: argparse.Namespace) -> float:
+    """Max RSS (MB) of a fresh process that runs the default pipeline over the texts."""
+    code = (
+        "import resource, sys\n"
+        "from pathlib import Path\n"
+        "sys.path.insert(0, sys.argv[1])\n"
+        "from throughput import load_texts, run_full\n"
+        "from claimgraph.nlp.pipeline import build_nlp\n"
+        "from claimgraph.records import Document, content_id\n"
+        "texts = load_texts(Path(sys.argv[2]), None if sys.argv[3] == '-' else int(sys.argv[3]))\n"
+        "docs = [Document(doc_id=content_id(t), text=t) for t in texts]\n"
+        "run_full(build_nlp(sys.argv[4]), docs, int(sys.argv[5]))\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+    )
+    limit = "-" if args.limit is None else str(args.limit)
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(Path(__file__).parent), str(args.data), limit,
+         args.model, str(args.batch_size)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return round(float(out.stdout.strip().splitlines()[-1]), 1)
 
 
 if __name__ == "__main__":

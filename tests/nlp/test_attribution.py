@@ -8,6 +8,15 @@ from claimgraph import extract
 from claimgraph.records import Claim
 
 
+@pytest.fixture(autouse=True, scope="module")
+def _rules_only() -> object:
+    """These tests are about the attribution rules, so they run without the learned tagger
+    (tests/nlp/test_tagger.py covers it)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("CLAIMGRAPH_ATTRIBUTION", "rules")
+        yield
+
+
 def parts(claim: Claim, text: str) -> tuple[str | None, str, list[str]]:
     source = text[claim.source.start : claim.source.end] if claim.source else None
     return (

@@ -221,6 +221,30 @@ def format_scores(res: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def format_side_by_side(results: dict[str, dict[str, Any]]) -> str:
+    """Exact F1 per role, Jaccard F1 and relation P/R/F1 of several systems, one column
+    each (``results``: system name → the scorer's result)."""
+    names = list(results)
+    width = max(10, *(len(n) + 2 for n in names))
+    head = f"{'':20}" + "".join(f"{n:>{width}}" for n in names)
+    rows = [head]
+
+    def row(label: str, get: Callable[[dict[str, Any]], Any]) -> None:
+        rows.append(f"{label:20}" + "".join(f"{get(results[n])!s:>{width}}" for n in names))
+
+    row("predicted", lambda r: r["pred_relations"])
+    for role in ROLES:
+        row(f"{role} exact F1", lambda r, role=role: r["exact"][role]["f1"])
+    for role in ROLES:
+        row(f"{role} jaccard F1", lambda r, role=role: r["jaccard"][role]["f1"])
+    for key in ("p", "r", "f1"):
+        row(f"relation {key.upper() if key != 'f1' else 'F1'}", lambda r, k=key: r["relation"][k])
+    first = next(iter(results.values()))
+    return f"articles {first['articles']}  gold relations {first['gold_relations']}\n" + "\n".join(
+        rows
+    )
+
+
 # --- running the pipeline ---------------------------------------------------------------
 
 

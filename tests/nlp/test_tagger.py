@@ -1,0 +1,182 @@
+"""The learned attribution tagger: decoding, assembly, the pipeline component."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from claimgraph.nlp.model import Attribution
+from claimgraph.nlp.pipeline import attribution_mode, build_nlp
+from claimgraph.nlp.tagger import (
+    Assembled,
+    assemble,
+    attributions_from_spans,
+    model_available,
+    spans_of,
+    unshared,
+    viterbi,
+    windows,
+)
+from claimgraph.nlp.tagger_features import bio_of_spans
+
+O, B, I = 0, 1, 2  # noqa: E741
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(np.float32, st.tuples(st.integers(0, 40), st.just(3)),
+              elements=st.floats(-20, 0, width=32)))  # fmt: skip
+def test_viterbi_never_puts_i_after_o(lp: np.ndarray) -> None:
+    tags = viterbi(lp).tolist()
+    assert len(tags) == len(lp)
+    for prev, tag in zip([O, *tags], tags, strict=False):
+        assert not (tag == I and prev == O)
+
+
+def test_viterbi_repairs_a_lone_inside_tag() -> None:
+    lp = np.log(np.array([[0.9, 0.05, 0.05], [0.3, 0.1, 0.6], [0.1, 0.1, 0.8]]))
+    # I after O is not allowed: the best legal reading starts the span with B.
+    assert viterbi(lp).tolist() in ([O, B, I], [B, I, I])
+
+
+def test_spans_of_bio() -> None:
+    assert spans_of(np.array([O, B, I, O, B, B, I])) == [(1, 3), (4, 5), (5, 7)]
+    assert spans_of(np.array([], dtype=np.int64)) == []
+
+
+def test_bio_of_spans_marks_overlapping_tokens() -> None:
+    starts, ends = [0, 4, 10, 15], [3, 9, 14, 20]
+    assert bio_of_spans(starts, ends, [(4, 14)]).tolist() == [O, B, I, O]
+    assert bio_of_spans(starts, ends, [(5, 6), (16, 18)]).tolist() == [O, B, O, B]
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.booleans(), max_size=300), st.integers(4, 50))
+def test_windows_cover_every_token_once(sentence_starts: list[bool], size: int) -> None:
+    symbols = np.zeros((len(sentence_starts), 9), dtype=np.int64)
+    symbols[:, 4] = sentence_starts
+    cut = windows(symbols, size)
+    covered = [i for s, e in cut for i in range(s, e)]
+    assert covered == list(range(len(sentence_starts)))
+    assert all(0 < e - s <= size for s, e in cut)
+
+
+def _lp(tags_per_role: list[list[int]]) -> np.ndarray:
+    """Log-probabilities that decode to the given tags (roles: Source, Cue, Content)."""
+    n = len(tags_per_role[0])
+    lp = np.full((n, 3, 3), np.log(0.01), dtype=np.float32)
+    for r, tags in enumerate(tags_per_role):
+        for i, t in enumerate(tags):
+            lp[i, r, t] = np.log(0.98)
+    return lp
+
+
+def test_assemble_pairs_each_cue_with_its_nearest_content_and_source() -> None:
+    # "Moscow said X X X . Washington denied Y Y ."  (one paragraph, two sentences)
+    source = [B, O, O, O, O, O, B, O, O, O, O]
+    cue = [O, B, O, O, O, O, O, B, O, O, O]
+    content = [O, O, B, I, I, O, O, O, B, I, O]
+    symbols = np.zeros((11, 9), dtype=np.int64)
+    symbols[[0, 6], 4] = 1  # sentence starts
+    symbols[0, 5] = 1  # paragraph start
+    found = assemble(symbols, _lp([source, cue, content]))
+    assert [(a.cue, a.content, a.source) for a in found] == [
+        ((1, 2), [(2, 5)], (0, 1)),
+        ((7, 8), [(8, 10)], (6, 7)),
+    ]
+
+
+def test_assemble_joins_a_quote_resumed_after_the_cue() -> None:
+    # "“A A ,” he said , “B B .”"
+    source = [O, O, O, B, O, O, O, O]
+    cue = [O, O, O, O, B, O, O, O]
+    content = [B, I, O, O, O, O, B, I]
+    symbols = np.zeros((8, 9), dtype=np.int64)
+    symbols[0, 4] = symbols[0, 5] = 1
+    (found,) = assemble(symbols, _lp([source, cue, content]))
+    assert found.content == [(0, 2), (6, 8)] and found.source == (3, 4)
+
+
+def test_attributions_keep_the_rules_metadata_where_cues_agree() -> None:
+    text = "Moscow said the US supports terrorists"
+    starts = [0, 7, 12, 16, 19, 28]
+    ends = [6, 11, 15, 18, 27, 38]
+    rule = Attribution(cue=(7, 11), cue_lemma="say", content=[(12, 38)], kind="indirect",
+                       source=(0, 6), rule="ccomp")  # fmt: skip
+    found = [Assembled((1, 2), [(2, 6)], (0, 1)), Assembled((4, 5), [], None)]
+    (att,) = attributions_from_spans(text, starts, ends, found, [rule])
+    assert (att.cue, att.content, att.source) == ((7, 11), [(12, 38)], (0, 6))
+    assert (att.cue_lemma, att.kind, att.rule) == ("say", "indirect", "model+ccomp")
+    # A model content inside the rules' content for the same cue: widened when asked.
+    cut = [Assembled((1, 2), [(4, 6)], (0, 1))]
+    (narrow,) = attributions_from_spans(text, starts, ends, cut, [rule])
+    (wide,) = attributions_from_spans(text, starts, ends, cut, [rule], widen=True)
+    assert (narrow.content, wide.content) == ([(19, 38)], [(12, 38)])
+
+
+def test_unshared_keeps_what_the_other_side_did_not_consider() -> None:
+    a = Attribution(cue=(7, 11), cue_lemma="say", content=[(12, 38)], kind="indirect")
+    same_cue = Attribution(cue=(8, 11), cue_lemma="say", content=[(50, 60)], kind="indirect")
+    same_content = Attribution(cue=(40, 44), cue_lemma="add", content=[(30, 45)], kind="indirect")
+    elsewhere = Attribution(cue=(70, 74), cue_lemma="add", content=[(75, 90)], kind="indirect")
+    assert unshared([a], [same_cue, same_content, elsewhere]) == [elsewhere]
+
+
+def test_attribution_mode_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CLAIMGRAPH_ATTRIBUTION", "Rules")
+    assert attribution_mode() == "rules"
+    assert attribution_mode("model") == "model"
+    monkeypatch.setenv("CLAIMGRAPH_ATTRIBUTION", "neural")
+    with pytest.raises(ValueError, match="auto, hybrid, model, rules"):
+        attribution_mode()
+
+
+def test_rules_only_pipeline_has_no_model_component() -> None:
+    nlp = build_nlp(attribution="rules")
+    assert "claimgraph_attribution_model" not in nlp.pipe_names
+
+
+def test_asking_for_a_missing_model_is_an_error(tmp_path: Path) -> None:
+    assert not model_available(str(tmp_path))
+    with pytest.raises(RuntimeError, match="no attribution model"):
+        build_nlp(attribution="model", tagger=str(tmp_path))
+
+
+@pytest.mark.skipif(not model_available(), reason="no trained attribution model installed")
+def test_the_shipped_model_runs_in_the_default_pipeline() -> None:
+    from claimgraph.api import example_path, make_document
+    from claimgraph.nlp.pipeline import extract_claims
+
+    text = example_path().read_text(encoding="utf-8")
+    found = {}
+    for mode in ("rules", "auto", "model"):
+        nlp = build_nlp(attribution=mode)
+        if mode != "rules":
+            assert nlp.pipe_names.index("claimgraph_attribution_model") == (
+                nlp.pipe_names.index("claimgraph_attribution") + 1
+            )
+        ((_, claims),) = list(extract_claims([make_document(text)], nlp=nlp))
+        found[mode] = [c for c in claims if c.kind != "narrative"]
+        for c in found[mode]:  # offsets index into the text
+            assert text[c.cue.start : c.cue.end] == c.cue.text
+            assert all(0 <= s < e <= len(text) for s, e in c.content.fragments)
+    assert len(found["model"]) >= 5
+    # The default (hybrid) keeps every attribution of the rules.
+    cues = {(c.cue.start, c.cue.end) for c in found["auto"]}
+    assert {(c.cue.start, c.cue.end) for c in found["rules"]} <= cues
+
+
+@pytest.mark.skipif(not model_available(), reason="no trained attribution model installed")
+def test_a_headline_event_is_not_made_an_attribution_by_the_default_pipeline() -> None:
+    import claimgraph
+
+    text = (
+        "Senate Passes Bill To Fund Government Through December\n\n"
+        "The Senate on Thursday passed a bill that funds the government through December."
+    )
+    claims = claimgraph.extract(text, published="2017-10-07")
+    assert [c.kind for c in claims] == ["narrative"]
