@@ -50,7 +50,7 @@ __all__ = ["FEATURES_VERSION", "data_hash", "prepare", "train_polnear"]
 
 log = logging.getLogger(__name__)
 # Bump when tagger_features changes what it computes: cached features are then rebuilt.
-FEATURES_VERSION = 1
+FEATURES_VERSION = 2
 
 
 def data_hash(*dirs: str | Path) -> str:
