@@ -206,9 +206,32 @@ def _neighbour_pairs(
     """Row pairs (low, high) with their cosine, for new rows and their neighbours above
     ``relate_threshold``."""
     pairs: dict[tuple[int, int], float] = {}
-    step = 4096
     # Similar queries one after another read the same part of the index (cache-friendly).
     rows = rows[locality_order(matrix[rows])]
+    _search_pairs(index, matrix, rows, settings, pairs, lambda row, other: other != row,
+                  lambda n: report("linking", n, None))  # fmt: skip
+    # Old claims are not searched again, but a new claim can be among an old claim's k
+    # nearest without the old one being among the new one's (k-NN is not symmetric). The old
+    # claims that the new ones found are searched once more, for their links to new claims
+    # only: so linking in batches ends with the links of one run over everything.
+    new = set(rows.tolist())
+    old = np.array(sorted({r for pair in pairs for r in pair} - new), dtype=np.int64)
+    _search_pairs(index, matrix, old, settings, pairs, lambda row, other: other in new)
+    return pairs
+
+
+def _search_pairs(
+    index: ClaimIndex,
+    matrix: np.ndarray,
+    rows: np.ndarray,
+    settings: LinkSettings,
+    pairs: dict[tuple[int, int], float],
+    wanted: Callable[[int, int], bool],
+    on_batch: Callable[[int], None] | None = None,
+    step: int = 4096,
+) -> None:
+    """Add to ``pairs`` each (row, neighbour) at ``relate_threshold`` or more that
+    ``wanted(row, neighbour)`` accepts, for every row of ``rows``."""
     for i in range(0, len(rows), step):
         batch = rows[i : i + step]
         # One more than asked: the claim itself is among its neighbours.
@@ -216,24 +239,10 @@ def _neighbour_pairs(
         for row, found, cosines in zip(batch.tolist(), labels, scores, strict=True):
             keep = cosines >= settings.relate_threshold
             for other, cosine in zip(found[keep].tolist(), cosines[keep].tolist(), strict=True):
-                if other != row:
+                if wanted(row, other):
                     pairs[(row, other) if row < other else (other, row)] = cosine
-        report("linking", len(batch), None)
-    # Old claims are not searched again, but a new claim can be among an old claim's k
-    # nearest without the old one being among the new one's (k-NN is not symmetric). The old
-    # claims that the new ones found are searched once more, for their links to new claims
-    # only: so linking in batches ends with the links of one run over everything.
-    new = set(rows.tolist())
-    old = sorted({r for pair in pairs for r in pair} - new)
-    for i in range(0, len(old), step):
-        batch = np.array(old[i : i + step], dtype=np.int64)
-        labels, scores = index.search(matrix[batch], settings.neighbours + 1)
-        for row, found, cosines in zip(batch.tolist(), labels, scores, strict=True):
-            keep = cosines >= settings.relate_threshold
-            for other, cosine in zip(found[keep].tolist(), cosines[keep].tolist(), strict=True):
-                if other in new:
-                    pairs[(row, other) if row < other else (other, row)] = cosine
-    return pairs
+        if on_batch is not None:
+            on_batch(len(batch))
 
 
 def _words(claim: Claim) -> int:

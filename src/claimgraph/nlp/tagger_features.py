@@ -182,8 +182,14 @@ def encode_docs(docs: list[Doc], model: Any, batch_size: int = 32) -> list[np.nd
     for d, doc in enumerate(docs):
         start = end = -1
         pieces = 0
-        for sent in doc.sents:
-            n = len(tokenizer.tokenize(doc.text[sent.start_char : sent.end_char]))
+        sents = list(doc.sents)
+        # Word pieces per sentence, in one call for the document.
+        sizes = tokenizer(
+            [doc.text[sent.start_char : sent.end_char] for sent in sents],
+            add_special_tokens=False,
+        )["input_ids"]
+        for sent, ids in zip(sents, sizes, strict=True):
+            n = len(ids)
             if start >= 0 and pieces + n <= MAX_PIECES - 2:
                 end, pieces = sent.end_char, pieces + n
                 continue
