@@ -181,6 +181,39 @@ def test_same_name_counties_are_told_apart_by_their_state():
     assert (henry.country_code, round(henry.lat), round(henry.lon)) == ("US", 36, -88)
 
 
+def test_town_is_the_one_beside_the_county_the_article_names():
+    # No state anywhere: only the county, itself a name of many states, says which Paris.
+    text = (
+        "A Paris man was arrested Sunday at Paris City Hall. He was taken to the Henry County "
+        "jail, deputies said. Paris police say the investigation continues."
+    )
+    doc = shared_nlp()(text)
+    paris = [p for p in doc._.places if p.text == "Paris"]
+    henry = next(p for p in doc._.places if p.text == "Henry County")
+    assert paris and {(p.country_code, p.geonameid) for p in paris} == {("US", 4647963)}
+    assert (henry.country_code, round(henry.lat), round(henry.lon)) == ("US", 36, -88)
+
+
+def test_nearby_towns_do_not_turn_countries_or_states_into_towns():
+    places_ = _places(
+        "Flights from Mexico were cancelled. Farmers in California, Louisiana, Virginia and "
+        "Wyoming lost crops, officials in Pittsburgh and Philadelphia said."
+    )
+    assert ("Mexico", "Mexico", "MX") in places_
+    for state in ("California", "Louisiana", "Virginia", "Wyoming"):
+        assert (state, state, "US") in places_
+
+
+def test_a_longer_name_does_not_place_the_shorter_one():
+    # "North Arlington" (New Jersey) must not drag "Arlington" there.
+    doc = shared_nlp()(
+        "ARLINGTON — The City Council voted Tuesday on a drilling site in north Arlington. "
+        "The North Arlington Neighbors association signed a lease. Dallas officials watched."
+    )
+    arl = [p for p in doc._.places if p.text == "Arlington"]
+    assert arl and all(p.country_code == "US" and p.lon < -90 for p in arl)
+
+
 def test_town_in_texas_news_is_not_the_country():
     places_ = _places(
         "A Palestine man was sentenced in Anderson County, Texas, on Monday "

@@ -24,7 +24,9 @@ An ambiguous name is resolved by, in order of weight: a qualifier right after it
 Ga."), a coordinated place of the same kind ("Texas, Utah, Washington"), the countries and
 regions the rest of the article names (the dateline's country counts most; a name's own
 mentions do not count for it), the first-level regions that the article's other places may
-lie in (local news names the towns around the one it is about), then population.
+lie in (local news names the towns around the one it is about), the towns and counties the
+article names within about 200 km of a candidate ("Paris" beside "Henry County" is Paris,
+Tennessee; a name that reads as a country or state is never moved to a town), then population.
 
 Country points are GeoNames' (LGL and TR-News gold use them); GeoVirus gold uses Wikipedia's
 rounded points, which no installed source ships, so those stay a known loss.
@@ -45,6 +47,7 @@ import sys
 import tempfile
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -774,7 +777,27 @@ def _choose(
     same_kind: str | None,
     dateline_cc: str | None,
     votes: dict[str, Counter[tuple[str, str]]] | None = None,
+    nearby: dict[Entry, float] | None = None,
 ) -> Entry:
+    score = _scorer(m, ccs, admins, qualifier, same_kind, dateline_cc, votes)
+    best = max(m.candidates, key=score)
+    # Only a choice between towns and counties: a name that here best reads as a country, a
+    # state or a continent ("Mexico", "California, Louisiana and Virginia") stays one.
+    if not nearby or best.kind not in _LOCAL_KINDS:
+        return best
+    return max(m.candidates, key=lambda e: score(e) + nearby.get(e, 0.0))
+
+
+def _scorer(
+    m: _Mention,
+    ccs: Counter[str],
+    admins: Counter[tuple[str, str]],
+    qualifier: Entry | None,
+    same_kind: str | None,
+    dateline_cc: str | None,
+    votes: dict[str, Counter[tuple[str, str]]] | None,
+) -> Callable[[Entry], float]:
+    """How well each candidate of ``m`` fits the article, before the nearby towns count."""
     top_cc = ccs.most_common(1)[0][0] if ccs else None
     support = _support(votes, normalise(m.text)) if votes and len(m.candidates) > 1 else None
     # A region named after its main city ("Homs", "Deir ez-Zor", "New York") is the city
@@ -812,7 +835,71 @@ def _choose(
             s -= 3.0
         return s
 
-    return max(m.candidates, key=score)
+    return score
+
+
+# Towns and counties the article names pull an ambiguous name towards the candidate that lies
+# among them ("Paris" beside "Henry County" is Paris, Tennessee): each other name adds, for a
+# candidate, the best of _NEAR_WEIGHT × closeness to one of its own candidates less how much
+# worse that candidate fits than its best (so "London" does not drag "Paris" to Kentucky).
+_NEAR_WEIGHT = 4.0
+_NEAR_KM = 40.0  # full closeness within this distance …
+_FAR_KM = 200.0  # … none beyond this one
+_NEAR_CAP = 8.0
+_LOCAL_KINDS = ("city", "county")
+
+
+def _closeness(a: Entry, b: Entry) -> float:
+    d = _km(a.lat, a.lon, b.lat, b.lon)
+    if d <= _NEAR_KM:
+        return 1.0
+    if d >= _FAR_KM:
+        return 0.0
+    return 1.0 - math.log(d / _NEAR_KM) / math.log(_FAR_KM / _NEAR_KM)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    r = math.radians
+    h = (
+        math.sin(r(lat2 - lat1) / 2) ** 2
+        + math.cos(r(lat1)) * math.cos(r(lat2)) * math.sin(r(lon2 - lon1) / 2) ** 2
+    )
+    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def _nearby(
+    names: dict[str, tuple[list[Entry], Callable[[Entry], float]]],
+) -> dict[str, dict[Entry, float]]:
+    """Per ambiguous name, per local candidate, the pull of the article's other names."""
+    # Per name, its local candidates with how much worse each fits than the name's best.
+    deficits: dict[str, list[tuple[Entry, float]]] = {}
+    for key, (cands, score) in names.items():
+        scores = [score(c) for c in cands]
+        top = max(scores)
+        deficits[key] = [
+            (c, s - top)
+            for c, s in zip(cands, scores, strict=True)
+            if c.kind in _LOCAL_KINDS and s - top > -_NEAR_WEIGHT
+        ]
+    out: dict[str, dict[Entry, float]] = {}
+    for key, (cands, score) in names.items():
+        if len(cands) < 2 or max(cands, key=score).kind not in _LOCAL_KINDS:
+            continue
+        for c in cands:
+            if c.kind not in _LOCAL_KINDS:
+                continue
+            pull = 0.0
+            for other, near in deficits.items():
+                # "North Arlington" says nothing of where "Arlington" is.
+                if other in key or key in other:
+                    continue
+                pull += max(
+                    (max(0.0, _NEAR_WEIGHT * _closeness(c, b) + d) for b, d in near),
+                    default=0.0,
+                )
+            if pull:
+                out.setdefault(key, {})[c] = min(pull, _NEAR_CAP)
+    return out
 
 
 # How much the other places of the article pull an ambiguous name into their first-level
@@ -947,6 +1034,16 @@ def geocode_places(doc: Doc) -> None:
         ccs[dateline_cc] += 2
     votes = _area_votes(mentions)
     by_start = {m.start: m for m in mentions}
+    names: dict[str, tuple[list[Entry], Callable[[Entry], float]]] = {}
+    for m in mentions:
+        key = normalise(m.text)
+        if m.strong and not m.demonym and key not in names:
+            own = own_ccs.get(key) if len(m.candidates) > 1 else None
+            names[key] = (
+                m.candidates,
+                _scorer(m, ccs - own if own else ccs, admins, None, None, dateline_cc, votes),
+            )
+    nearby = _nearby(names)
     places: list[Place] = []
     chosen: dict[int, Entry] = {}
     for m in mentions:
@@ -965,7 +1062,16 @@ def geocode_places(doc: Doc) -> None:
             if prev_entry is not None and prev_entry.kind == "region":
                 same_kind = "region"
         own = own_ccs.get(normalise(m.text)) if len(m.candidates) > 1 else None
-        e = _choose(m, ccs - own if own else ccs, admins, qual, same_kind, dateline_cc, votes)
+        e = _choose(
+            m,
+            ccs - own if own else ccs,
+            admins,
+            qual,
+            same_kind,
+            dateline_cc,
+            votes,
+            nearby.get(normalise(m.text)),
+        )
         chosen[m.end] = e
         start_char = doc[m.start].idx
         end_tok = doc[m.end - 1]
