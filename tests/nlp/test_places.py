@@ -301,3 +301,9 @@ def test_town_before_a_resident_noun_and_its_other_mentions():
 
 def test_person_before_a_non_resident_noun_is_no_town():
     assert _places("Jackson said the contractor was charged Friday with assault.") == []
+
+
+def test_eu_is_the_union_not_the_french_town_and_heathrow_is_the_airport():
+    places_ = _places("EU ministers met in Brussels while flights at Heathrow were cancelled.")
+    assert ("EU", "European Union", None) in places_
+    assert ("Heathrow", "London Heathrow Airport", "GB") in places_
