@@ -307,3 +307,23 @@ def test_eu_is_the_union_not_the_french_town_and_heathrow_is_the_airport():
     places_ = _places("EU ministers met in Brussels while flights at Heathrow were cancelled.")
     assert ("EU", "European Union", None) in places_
     assert ("Heathrow", "London Heathrow Airport", "GB") in places_
+
+
+def test_state_told_from_its_namesake_country_is_context_for_its_towns():
+    # "Georgia" (state or country) first resolves to the state; then Atlanta is Georgia's,
+    # though Texas, named once, holds a smaller Atlanta.
+    doc = shared_nlp()(
+        "A dialing code links needy Georgia residents with food pantries across America. "
+        "Georgia officials in Atlanta said a similar line in Texas helped. Atlanta is next."
+    )
+    atlanta = [p for p in doc._.places if p.text == "Atlanta"]
+    assert atlanta and {p.geonameid for p in atlanta} == {4180439}
+
+
+def test_a_name_a_qualifier_decided_keeps_that_sense_in_the_article():
+    doc = shared_nlp()(
+        "Springfield, Ohio — After 32 years the bus driver retired. She grew up near Boston, "
+        "Massachusetts. Parents in Springfield thanked her."
+    )
+    spring = [p for p in doc._.places if p.text == "Springfield"]
+    assert len(spring) >= 2 and {p.geonameid for p in spring} == {4525353}

@@ -27,6 +27,9 @@ mentions do not count for it), the first-level regions that the article's other 
 lie in (local news names the towns around the one it is about), the towns and counties the
 article names within about 200 km of a candidate ("Paris" beside "Henry County" is Paris,
 Tennessee; a name that reads as a country or state is never moved to a town), then population.
+The states that only this first pass tells from their namesakes ("Georgia" beside "America")
+are context in a second pass, and a name a qualifier decided once ("Springfield, Ohio") keeps
+that sense in its other mentions (one sense per discourse).
 
 Country points are GeoNames' (LGL and TR-News gold use them); GeoVirus gold uses Wikipedia's
 rounded points, which no installed source ships, so those stay a known loss.
@@ -1014,6 +1017,7 @@ def geocode_places(doc: Doc) -> None:
     admins: Counter[tuple[str, str]] = Counter()
     # A name's own mentions are no context for it: "Palestine" twice in a Texas story.
     own_ccs: dict[str, Counter[str]] = {}
+    counted: set[str] = set()  # names counted as a region here
     for m in mentions:
         if not m.strong and not m.demonym:
             continue
@@ -1030,49 +1034,73 @@ def geocode_places(doc: Doc) -> None:
                 own_ccs.setdefault(normalise(m.text), Counter())[best.country_code] += 1
             if best.kind == "region":
                 admins[(best.country_code or "", best.admin1)] += 1
+                counted.add(normalise(m.text))
     if dateline_cc:
         ccs[dateline_cc] += 2
     votes = _area_votes(mentions)
     by_start = {m.start: m for m in mentions}
-    names: dict[str, tuple[list[Entry], Callable[[Entry], float]]] = {}
-    for m in mentions:
-        key = normalise(m.text)
-        if m.strong and not m.demonym and key not in names:
-            own = own_ccs.get(key) if len(m.candidates) > 1 else None
-            names[key] = (
-                m.candidates,
-                _scorer(m, ccs - own if own else ccs, admins, None, None, dateline_cc, votes),
-            )
-    nearby = _nearby(names)
-    places: list[Place] = []
-    chosen: dict[int, Entry] = {}
-    for m in mentions:
-        if not m.strong:
-            continue
-        q = _qualifier(doc, m, by_start)
-        qual = max(q.candidates, key=_prior) if q is not None else None
-        same_kind = None
-        for other in (by_start.get(m.end + 1), by_start.get(m.end + 2)):
-            if other is not None and doc[m.end].text in (",", "and", "or"):
-                kinds = {c.kind for c in other.candidates}
-                if kinds & {"region"} and any(c.kind == "region" for c in m.candidates):
+
+    def resolve(admins: Counter[tuple[str, str]]) -> list[tuple[_Mention, Entry, bool]]:
+        """Each place mention's entry, and whether a qualifier after it decided it."""
+        names: dict[str, tuple[list[Entry], Callable[[Entry], float]]] = {}
+        for m in mentions:
+            key = normalise(m.text)
+            if m.strong and not m.demonym and key not in names:
+                own = own_ccs.get(key) if len(m.candidates) > 1 else None
+                names[key] = (
+                    m.candidates,
+                    _scorer(m, ccs - own if own else ccs, admins, None, None, dateline_cc, votes),
+                )
+        nearby = _nearby(names)
+        picks: list[tuple[_Mention, Entry, bool]] = []
+        chosen: dict[int, Entry] = {}
+        for m in mentions:
+            if not m.strong:
+                continue
+            q = _qualifier(doc, m, by_start)
+            qual = max(q.candidates, key=_prior) if q is not None else None
+            same_kind = None
+            for other in (by_start.get(m.end + 1), by_start.get(m.end + 2)):
+                if other is not None and doc[m.end].text in (",", "and", "or"):
+                    kinds = {c.kind for c in other.candidates}
+                    if kinds & {"region"} and any(c.kind == "region" for c in m.candidates):
+                        same_kind = "region"
+            if same_kind is None and m.start >= 2 and doc[m.start - 1].text in (",", "and", "or"):
+                prev_entry = chosen.get(m.start - 1)
+                if prev_entry is not None and prev_entry.kind == "region":
                     same_kind = "region"
-        if same_kind is None and m.start >= 2 and doc[m.start - 1].text in (",", "and", "or"):
-            prev_entry = chosen.get(m.start - 1)
-            if prev_entry is not None and prev_entry.kind == "region":
-                same_kind = "region"
-        own = own_ccs.get(normalise(m.text)) if len(m.candidates) > 1 else None
-        e = _choose(
-            m,
-            ccs - own if own else ccs,
-            admins,
-            qual,
-            same_kind,
-            dateline_cc,
-            votes,
-            nearby.get(normalise(m.text)),
-        )
-        chosen[m.end] = e
+            own = own_ccs.get(normalise(m.text)) if len(m.candidates) > 1 else None
+            e = _choose(
+                m,
+                ccs - own if own else ccs,
+                admins,
+                qual,
+                same_kind,
+                dateline_cc,
+                votes,
+                nearby.get(normalise(m.text)),
+            )
+            chosen[m.end] = e
+            picks.append((m, e, qual is not None and len(m.candidates) > 1))
+        return picks
+
+    picks = resolve(admins)
+    # The states that only the first pass told from their namesakes ("Georgia" beside
+    # "America" and "Atlanta") are context for the towns too: a second pass.
+    resolved: Counter[tuple[str, str]] = Counter(
+        (e.country_code or "", e.admin1)
+        for m, e, _q in picks
+        if e.kind == "region" and normalise(m.text) not in counted
+    )
+    if resolved:
+        picks = resolve(admins + resolved)
+    # One sense per discourse: a name a qualifier decided once ("Springfield, Ohio") is that
+    # place in its other, unqualified mentions.
+    qualified = {normalise(m.text): e for m, e, q in picks if q}
+    places: list[Place] = []
+    for m, e, q in picks:
+        if not q:
+            e = qualified.get(normalise(m.text), e)
         start_char = doc[m.start].idx
         end_tok = doc[m.end - 1]
         end_char = end_tok.idx + len(end_tok.text)
