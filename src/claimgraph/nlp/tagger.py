@@ -18,6 +18,7 @@ do on the rules' output. The model is trained by ``claimgraph train polnear``
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -123,8 +124,9 @@ def windows(symbols: np.ndarray, size: int) -> list[tuple[int, int]]:
     return out
 
 
-def log_probs(module: Any, features: TokenFeatures, window: int) -> np.ndarray:
-    """Per token, role and tag (O, B, I): log-probabilities, ``n × 3 × 3``."""
+def log_probs(modules: Sequence[Any], features: TokenFeatures, window: int) -> np.ndarray:
+    """Per token, role and tag (O, B, I): log-probabilities, ``n × 3 × 3``; with several
+    modules (an ensemble), the log of their averaged probabilities."""
     import torch
 
     n = len(features.symbols)
@@ -133,7 +135,8 @@ def log_probs(module: Any, features: TokenFeatures, window: int) -> np.ndarray:
         for s, e in windows(features.symbols, window):
             vec = torch.from_numpy(features.vectors[s:e].astype(np.float32))[None]
             sym = torch.from_numpy(features.symbols[s:e])[None]
-            out[s:e] = torch.log_softmax(module(vec, sym), -1)[0].numpy()
+            probs = torch.stack([torch.softmax(m(vec, sym), -1) for m in modules]).mean(0)
+            out[s:e] = torch.log(probs.clamp_min(1e-12))[0].numpy()
     return out
 
 
@@ -292,7 +295,7 @@ def run_tagger(docs: list[Doc], path: str | None = None, policy: str = "model") 
         if len(doc) == 0:
             continue
         features = doc_features(doc, vecs)
-        lp = log_probs(tagger.module, features, tagger.settings.window)
+        lp = log_probs(tagger.modules, features, tagger.settings.window)
         rules = [a for a in (doc._.attributions or []) if a.kind != "narrative"]
         starts = [t.idx for t in doc]
         ends = [t.idx + len(t) for t in doc]
@@ -336,9 +339,10 @@ def unshared(kept: list[Attribution], others: list[Attribution]) -> list[Attribu
 
 @dataclass
 class LoadedTagger:
-    """A trained tagger ready to run: the torch module, its settings, the MiniLM."""
+    """A trained tagger ready to run: its torch modules (one, or the members of an
+    ensemble), the first one's settings, the MiniLM."""
 
-    module: Any
+    modules: list[Any]
     settings: TaggerSettings
     encoder: Any
     meta: dict[str, Any]
@@ -362,12 +366,23 @@ def load_tagger(path: str | None = None) -> LoadedTagger:
 
     where = Path(path) if path else shipped_model_dir()
     meta = read_meta(where)
-    settings = TaggerSettings(**meta["settings"])
-    module = build_module(settings)
-    state = torch.load(where / "model.pt", map_location="cpu", weights_only=True)
-    module.load_state_dict(state)
-    module.eval()
-    return LoadedTagger(module, settings, load_model(), meta)
+    modules = []
+    for member in members(meta):
+        module = build_module(TaggerSettings(**member["settings"]))
+        state = torch.load(where / member["file"], map_location="cpu", weights_only=True)
+        module.load_state_dict(state)
+        module.eval()
+        modules.append(module)
+    return LoadedTagger(modules, TaggerSettings(**meta["settings"]), load_model(), meta)
+
+
+def members(meta: dict[str, Any]) -> list[dict[str, Any]]:
+    """The weight files of a saved tagger and their settings: ``meta["members"]`` for an
+    ensemble, else the one ``model.pt``."""
+    found: list[dict[str, Any]] = meta.get("members") or [
+        {"file": "model.pt", "settings": meta["settings"]}
+    ]
+    return found
 
 
 def model_available(path: str | None = None) -> bool:

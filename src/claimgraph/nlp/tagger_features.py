@@ -187,6 +187,7 @@ def encode_docs(docs: list[Doc], model: Any, batch_size: int = 32) -> list[np.nd
         sizes = tokenizer(
             [doc.text[sent.start_char : sent.end_char] for sent in sents],
             add_special_tokens=False,
+            verbose=False,  # only counted: a sentence over the model's limit is no error here
         )["input_ids"]
         for sent, ids in zip(sents, sizes, strict=True):
             n = len(ids)
