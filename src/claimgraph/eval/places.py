@@ -16,7 +16,6 @@ on the JSONL that ``claimgraph extract --format jsonl`` writes for the same text
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,19 +23,10 @@ from typing import Any
 from spacy.language import Language
 
 from claimgraph.nlp.pipeline import extract_claims, shared_nlp
+from claimgraph.nlp.places import km  # the scorer's haversine, line for line
 from claimgraph.records import Document, content_id
 
 # --- scoring: ported from tools/places_score.py; keep it line for line -------------------
-
-
-def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres (haversine, mean Earth diameter 12,742 km)."""
-    r = math.radians
-    h = (
-        math.sin(r(lat2 - lat1) / 2) ** 2
-        + math.cos(r(lat1)) * math.cos(r(lat2)) * math.sin(r(lon2 - lon1) / 2) ** 2
-    )
-    return 12742.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def score(gold_docs: list[dict[str, Any]], pred_docs: dict[str, list[dict[str, Any]]]) -> dict:

@@ -853,7 +853,7 @@ _LOCAL_KINDS = ("city", "county")
 
 
 def _closeness(a: Entry, b: Entry) -> float:
-    d = _km(a.lat, a.lon, b.lat, b.lon)
+    d = km(a.lat, a.lon, b.lat, b.lon)
     if d <= _NEAR_KM:
         return 1.0
     if d >= _FAR_KM:
@@ -861,7 +861,9 @@ def _closeness(a: Entry, b: Entry) -> float:
     return 1.0 - math.log(d / _NEAR_KM) / math.log(_FAR_KM / _NEAR_KM)
 
 
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres (haversine, mean Earth diameter 12,742 km; the
+    formula of the shared places scorer)."""
     r = math.radians
     h = (
         math.sin(r(lat2 - lat1) / 2) ** 2
