@@ -192,3 +192,29 @@ def test_a_sentence_longer_than_the_encoder_window_runs_quietly(
     doc = shared_nlp()(text)
     assert doc._.attributions
     assert "Token indices sequence length" not in capfd.readouterr().err
+
+
+def test_batched_windows_score_as_one_by_one_and_an_ensemble_averages() -> None:
+    import torch
+
+    from claimgraph.nlp.tagger import TaggerSettings, build_module, log_probs
+    from claimgraph.nlp.tagger_features import TokenFeatures
+
+    torch.manual_seed(0)
+    modules = [build_module(TaggerSettings(hidden=16, projection=8)).eval() for _ in range(2)]
+    rng = np.random.default_rng(0)
+    docs = []
+    for n in (3, 17, 40, 9):  # other lengths, so windows are padded in one batch
+        sym = np.zeros((n, 9), dtype=np.int64)
+        sym[:, 4] = rng.random(n) < 0.2  # sentence starts: where windows may be cut
+        docs.append(TokenFeatures(rng.standard_normal((n, 384)).astype(np.float32), sym))
+    together = log_probs(modules, docs, window=12, batch=8)
+    alone = [log_probs([m], [d], window=12, batch=1)[0] for d in docs for m in modules[:1]]
+    pair = [log_probs(modules, [d], window=12, batch=1)[0] for d in docs]
+    for t, p in zip(together, pair, strict=True):
+        np.testing.assert_allclose(t, p, atol=1e-5)
+    # The ensemble is not its first member: averaging changes the scores.
+    assert any(not np.allclose(t, a, atol=1e-3) for t, a in zip(together, alone, strict=True))
+    # Probabilities of each role's three tags sum to one.
+    for t in together:
+        np.testing.assert_allclose(np.exp(t).sum(-1), 1.0, atol=1e-5)

@@ -157,8 +157,8 @@ def dev_scores(modules: list[Any], settings: TaggerSettings, examples: list[dict
     for module in modules:
         module.eval()
     pred: dict[str, Any] = {}
-    for ex in examples:
-        lp = log_probs(modules, _features(ex), settings.window)
+    scores = log_probs(modules, [_features(ex) for ex in examples], settings.window)
+    for ex, lp in zip(examples, scores, strict=True):
         found = assemble(ex["symbols"], lp)
         atts = attributions_from_spans(ex["text"], ex["starts"], ex["ends"], found, [])
         document = Document(doc_id=content_id(ex["text"]), text=ex["text"])

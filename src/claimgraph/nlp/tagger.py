@@ -12,7 +12,9 @@ after O), and the spans are assembled into attributions:
 Where a rule attribution has an overlapping cue, its metadata (cue lemma, kind, rule) is
 kept, so the components after this one (speakers, entities, qualifiers, dates) work as they
 do on the rules' output. The model is trained by ``claimgraph train polnear``
-(``claimgraph.train.polnear``) and shipped in ``claimgraph/data/attribution_model``.
+(``claimgraph.eval.polnear_train``) and shipped in ``claimgraph/data/attribution_model``: an
+ensemble of taggers that differ by seed (``meta.json`` lists the members), whose averaged
+probabilities are decoded as above.
 """
 
 from __future__ import annotations
@@ -99,9 +101,23 @@ def build_module(settings: TaggerSettings, dim: int = 384) -> Any:
             )
             self.out = nn.Linear(2 * settings.hidden, 3 * len(ROLES))
 
-        def forward(self, vec: torch.Tensor, sym: torch.Tensor) -> torch.Tensor:
+        def forward(
+            self, vec: torch.Tensor, sym: torch.Tensor, lengths: torch.Tensor | None = None
+        ) -> torch.Tensor:
+            """Scores ``batch × tokens × roles × 3``; with ``lengths``, the windows of a
+            padded batch are read only up to their own length (as if run one by one)."""
             parts = [self.proj(vec)] + [e(sym[..., i]) for i, e in enumerate(self.embs)]
-            hidden, _ = self.lstm(self.drop(torch.cat(parts, -1)))
+            x = self.drop(torch.cat(parts, -1))
+            if lengths is None:
+                hidden, _ = self.lstm(x)
+            else:
+                packed = nn.utils.rnn.pack_padded_sequence(
+                    x, lengths, batch_first=True, enforce_sorted=False
+                )
+                out, _ = self.lstm(packed)
+                hidden, _ = nn.utils.rnn.pad_packed_sequence(
+                    out, batch_first=True, total_length=x.shape[1]
+                )
             return self.out(self.drop(hidden)).view(*hidden.shape[:2], len(ROLES), 3)
 
     return Tagger()
@@ -124,19 +140,32 @@ def windows(symbols: np.ndarray, size: int) -> list[tuple[int, int]]:
     return out
 
 
-def log_probs(modules: Sequence[Any], features: TokenFeatures, window: int) -> np.ndarray:
-    """Per token, role and tag (O, B, I): log-probabilities, ``n × 3 × 3``; with several
-    modules (an ensemble), the log of their averaged probabilities."""
+def log_probs(
+    modules: Sequence[Any], features: Sequence[TokenFeatures], window: int, batch: int = 32
+) -> list[np.ndarray]:
+    """Per document, token, role and tag (O, B, I): log-probabilities, ``n × 3 × 3``; with
+    several modules (an ensemble), the log of their averaged probabilities. The windows of
+    all the documents run through each module in padded batches of ``batch``, each read only
+    up to its own length, so the result is that of running them one by one."""
     import torch
 
-    n = len(features.symbols)
-    out = np.zeros((n, len(ROLES), 3), dtype=np.float32)
+    out = [np.zeros((len(f.symbols), len(ROLES), 3), dtype=np.float32) for f in features]
+    spans = [(d, s, e) for d, f in enumerate(features) for s, e in windows(f.symbols, window)]
+    spans.sort(key=lambda w: w[2] - w[1])  # similar lengths together: less padding
     with torch.inference_mode():
-        for s, e in windows(features.symbols, window):
-            vec = torch.from_numpy(features.vectors[s:e].astype(np.float32))[None]
-            sym = torch.from_numpy(features.symbols[s:e])[None]
-            probs = torch.stack([torch.softmax(m(vec, sym), -1) for m in modules]).mean(0)
-            out[s:e] = torch.log(probs.clamp_min(1e-12))[0].numpy()
+        for b in range(0, len(spans), batch):
+            chunk = spans[b : b + batch]
+            length = max(e - s for _, s, e in chunk)
+            vec = torch.zeros(len(chunk), length, features[0].vectors.shape[1])
+            sym = torch.zeros(len(chunk), length, features[0].symbols.shape[1], dtype=torch.long)
+            for k, (d, s, e) in enumerate(chunk):
+                vec[k, : e - s] = torch.from_numpy(features[d].vectors[s:e].astype(np.float32))
+                sym[k, : e - s] = torch.from_numpy(features[d].symbols[s:e])
+            lengths = torch.tensor([e - s for _, s, e in chunk])
+            probs = torch.stack([torch.softmax(m(vec, sym, lengths), -1) for m in modules])
+            logp = torch.log(probs.mean(0).clamp_min(1e-12)).numpy()
+            for k, (d, s, e) in enumerate(chunk):
+                out[d][s:e] = logp[k, : e - s]
     return out
 
 
@@ -291,11 +320,11 @@ def run_tagger(docs: list[Doc], path: str | None = None, policy: str = "model") 
     tagger = load_tagger(path)
     vectors = encode_docs(docs, tagger.encoder)
     lex = load_lexicon()
-    for doc, vecs in zip(docs, vectors, strict=True):
-        if len(doc) == 0:
-            continue
-        features = doc_features(doc, vecs)
-        lp = log_probs(tagger.modules, features, tagger.settings.window)
+    parsed = [
+        (doc, doc_features(doc, vecs)) for doc, vecs in zip(docs, vectors, strict=True) if len(doc)
+    ]
+    scores = log_probs(tagger.modules, [f for _, f in parsed], tagger.settings.window)
+    for (doc, features), lp in zip(parsed, scores, strict=True):
         rules = [a for a in (doc._.attributions or []) if a.kind != "narrative"]
         starts = [t.idx for t in doc]
         ends = [t.idx + len(t) for t in doc]
