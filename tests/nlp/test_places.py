@@ -327,3 +327,16 @@ def test_a_name_a_qualifier_decided_keeps_that_sense_in_the_article():
     )
     spring = [p for p in doc._.places if p.text == "Springfield"]
     assert len(spring) >= 2 and {p.geonameid for p in spring} == {4525353}
+
+
+def test_a_county_named_once_in_full_is_the_county_when_named_short():
+    doc = shared_nlp()(
+        "A developer wants homes north of Decatur in DeKalb County, Georgia. DeKalb officials "
+        "are unlikely to approve it, and DeKalb commissioners meet Tuesday."
+    )
+    short = [p for p in doc._.places if p.text == "DeKalb"]
+    full = next(p for p in doc._.places if p.text == "DeKalb County")
+    assert short and all(
+        (p.feature_class, p.lat, p.lon) == (full.feature_class, full.lat, full.lon) for p in short
+    )
+    assert (full.country_code, round(full.lat), round(full.lon)) == ("US", 34, -84)

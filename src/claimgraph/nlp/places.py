@@ -29,7 +29,8 @@ article names within about 200 km of a candidate ("Paris" beside "Henry County" 
 Tennessee; a name that reads as a country or state is never moved to a town), then population.
 The states that only this first pass tells from their namesakes ("Georgia" beside "America")
 are context in a second pass, and a name a qualifier decided once ("Springfield, Ohio") keeps
-that sense in its other mentions (one sense per discourse).
+that sense in its other mentions (one sense per discourse). A name whose "… County" the
+article also names ("DeKalb" after "DeKalb County") is that county.
 
 Country points are GeoNames' (LGL and TR-News gold use them); GeoVirus gold uses Wikipedia's
 rounded points, which no installed source ships, so those stay a known loss.
@@ -962,10 +963,28 @@ def _dateline(doc: Doc, gaz: Gazetteer, body: int) -> _Mention | None:
     return None
 
 
+def _short_county_names(mentions: list[_Mention]) -> None:
+    """A name whose "… County" (or "Parish") the article also names is that county when it
+    stands alone: local news writes "DeKalb" for DeKalb County after naming it once."""
+    counties: dict[str, list[Entry]] = {}
+    for m in mentions:
+        head, _, last = m.text.rpartition(" ")
+        if head and last.lower() in ("county", "parish"):
+            found = [c for c in m.candidates if c.kind == "county"]
+            if found:
+                counties.setdefault(normalise(head), found)
+    for m in mentions:
+        found = counties.get(normalise(m.text))
+        if found and not m.demonym:
+            m.candidates = found + [c for c in m.candidates if c not in found]
+            m.admin = True
+
+
 def geocode_places(doc: Doc) -> None:
     """Set ``doc._.places`` to the geocoded place mentions of ``doc``."""
     gaz = gazetteer()
     mentions = _mentions(doc, gaz)
+    _short_county_names(mentions)
     body = doc._.body_start or 0
     dateline_cc = None
     if body > 0:
