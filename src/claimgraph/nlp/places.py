@@ -774,16 +774,10 @@ def _qualifier(doc: Doc, m: _Mention, by_start: dict[int, _Mention]) -> _Mention
 
 
 def _choose(
-    m: _Mention,
-    ccs: Counter[str],
-    admins: Counter[tuple[str, str]],
-    qualifier: Entry | None,
-    same_kind: str | None,
-    dateline_cc: str | None,
-    votes: dict[str, Counter[tuple[str, str]]] | None = None,
-    nearby: dict[Entry, float] | None = None,
+    m: _Mention, score: Callable[[Entry], float], nearby: dict[Entry, float] | None = None
 ) -> Entry:
-    score = _scorer(m, ccs, admins, qualifier, same_kind, dateline_cc, votes)
+    """The candidate of ``m`` that fits best (``score``, from ``_scorer``), the pull of the
+    nearby towns (``_nearby``) counted when it is a town or county."""
     best = max(m.candidates, key=score)
     # Only a choice between towns and counties: a name that here best reads as a country, a
     # state or a continent ("Mexico", "California, Louisiana and Virginia") stays one.
@@ -1091,16 +1085,10 @@ def geocode_places(doc: Doc) -> None:
                 if prev_entry is not None and prev_entry.kind == "region":
                     same_kind = "region"
             own = own_ccs.get(normalise(m.text)) if len(m.candidates) > 1 else None
-            e = _choose(
-                m,
-                ccs - own if own else ccs,
-                admins,
-                qual,
-                same_kind,
-                dateline_cc,
-                votes,
-                nearby.get(normalise(m.text)),
+            score = _scorer(
+                m, ccs - own if own else ccs, admins, qual, same_kind, dateline_cc, votes
             )
+            e = _choose(m, score, nearby.get(normalise(m.text)))
             chosen[m.end] = e
             picks.append((m, e, qual is not None and len(m.candidates) > 1))
         return picks
