@@ -873,17 +873,19 @@ def _nearby(
     """Per ambiguous name, per local candidate, the pull of the article's other names."""
     # Per name, its local candidates with how much worse each fits than the name's best.
     deficits: dict[str, list[tuple[Entry, float]]] = {}
+    best_kind: dict[str, str] = {}
     for key, (cands, score) in names.items():
         scores = [score(c) for c in cands]
         top = max(scores)
+        best_kind[key] = cands[scores.index(top)].kind
         deficits[key] = [
             (c, s - top)
             for c, s in zip(cands, scores, strict=True)
             if c.kind in _LOCAL_KINDS and s - top > -_NEAR_WEIGHT
         ]
     out: dict[str, dict[Entry, float]] = {}
-    for key, (cands, score) in names.items():
-        if len(cands) < 2 or max(cands, key=score).kind not in _LOCAL_KINDS:
+    for key, (cands, _score) in names.items():
+        if len(cands) < 2 or best_kind[key] not in _LOCAL_KINDS:
             continue
         for c in cands:
             if c.kind not in _LOCAL_KINDS:
@@ -1055,17 +1057,19 @@ def geocode_places(doc: Doc) -> None:
     votes = _area_votes(mentions)
     by_start = {m.start: m for m in mentions}
 
+    def context(m: _Mention) -> Counter[str]:
+        """The article's countries, less those of the name's own mentions."""
+        own = own_ccs.get(normalise(m.text)) if len(m.candidates) > 1 else None
+        return ccs - own if own else ccs
+
     def resolve(admins: Counter[tuple[str, str]]) -> list[tuple[_Mention, Entry, bool]]:
         """Each place mention's entry, and whether a qualifier after it decided it."""
         names: dict[str, tuple[list[Entry], Callable[[Entry], float]]] = {}
         for m in mentions:
             key = normalise(m.text)
             if m.strong and not m.demonym and key not in names:
-                own = own_ccs.get(key) if len(m.candidates) > 1 else None
-                names[key] = (
-                    m.candidates,
-                    _scorer(m, ccs - own if own else ccs, admins, None, None, dateline_cc, votes),
-                )
+                scorer = _scorer(m, context(m), admins, None, None, dateline_cc, votes)
+                names[key] = (m.candidates, scorer)
         nearby = _nearby(names)
         picks: list[tuple[_Mention, Entry, bool]] = []
         chosen: dict[int, Entry] = {}
@@ -1084,10 +1088,7 @@ def geocode_places(doc: Doc) -> None:
                 prev_entry = chosen.get(m.start - 1)
                 if prev_entry is not None and prev_entry.kind == "region":
                     same_kind = "region"
-            own = own_ccs.get(normalise(m.text)) if len(m.candidates) > 1 else None
-            score = _scorer(
-                m, ccs - own if own else ccs, admins, qual, same_kind, dateline_cc, votes
-            )
+            score = _scorer(m, context(m), admins, qual, same_kind, dateline_cc, votes)
             e = _choose(m, score, nearby.get(normalise(m.text)))
             chosen[m.end] = e
             picks.append((m, e, qual is not None and len(m.candidates) > 1))
