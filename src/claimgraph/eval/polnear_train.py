@@ -48,7 +48,9 @@ from claimgraph.nlp.tagger import (
     assemble,
     attributions_from_spans,
     build_module,
+    load_members,
     log_probs,
+    padded,
     windows,
 )
 from claimgraph.nlp.tagger_features import ROLES, TokenFeatures, bio_of_spans
@@ -212,6 +214,7 @@ def train_polnear(
     torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
     module = build_module(settings)
     opt = torch.optim.AdamW(module.parameters(), lr=settings.lr, weight_decay=settings.weight_decay)
+    features = [_features(ex) for ex in train]
     items = [
         (i, s, e) for i, ex in enumerate(train) for s, e in windows(ex["symbols"], settings.window)
     ]
@@ -240,15 +243,10 @@ def train_polnear(
         total = 0.0
         for b in range(0, len(items), settings.batch_size):
             batch = items[b : b + settings.batch_size]
-            length = max(e - s for _, s, e in batch)
-            vec = torch.zeros(len(batch), length, 384)
-            sym = torch.zeros(len(batch), length, 9, dtype=torch.long)
-            tags = torch.full((len(batch), length, len(ROLES)), -100, dtype=torch.long)
+            vec, sym, _lengths = padded(features, batch)
+            tags = torch.full((*sym.shape[:2], len(ROLES)), -100, dtype=torch.long)
             for k, (i, s, e) in enumerate(batch):
-                ex = train[i]
-                vec[k, : e - s] = torch.from_numpy(ex["vectors"][s:e].astype(np.float32))
-                sym[k, : e - s] = torch.from_numpy(ex["symbols"][s:e])
-                tags[k, : e - s] = torch.from_numpy(ex["gold"][s:e])
+                tags[k, : e - s] = torch.from_numpy(train[i]["gold"][s:e])
             loss = lossf(module(vec, sym).reshape(-1, 3), tags.reshape(-1))
             opt.zero_grad()
             loss.backward()
@@ -299,29 +297,25 @@ def train_ensemble(
 ) -> dict[str, Any]:
     """Train ``members`` taggers that differ by seed, save them as one ensemble in
     ``out_dir`` and score it on dev; returns the metadata (see the module doc)."""
-    import torch
-
     settings = settings or TaggerSettings()
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     runs = []
+    metas = []
     for k in range(members):
         member = replace(settings, seed=settings.seed + k)
         meta = train_polnear(train_dir, dev_dir, out / f"member-{k}", settings=member,
                              cache=cache, progress=progress, limit=limit)  # fmt: skip
         name = "model.pt" if k == 0 else f"model-{k}.pt"
         shutil.copyfile(out / f"member-{k}" / "model.pt", out / name)
+        metas.append(meta)
         runs.append({"file": name, "settings": meta["settings"], "best": meta["best"],
                      "history": meta["history"], "seconds": meta["seconds"]})  # fmt: skip
-    modules = []
-    for run in runs:
-        module = build_module(TaggerSettings(**run["settings"]))
-        module.load_state_dict(torch.load(out / run["file"], map_location="cpu", weights_only=True))
-        modules.append(module)
+    modules = load_members(out, runs)
     dev = prepare(dev_dir, cache=cache)
     best = {"epoch": None, **_summary(dev_scores(modules, settings, dev, load_gold(dev_dir)))}
-    first = json.loads((out / "member-0" / "meta.json").read_text(encoding="utf-8"))
+    first = metas[0]
     meta = {
         "settings": asdict(settings),
         "data": first["data"],

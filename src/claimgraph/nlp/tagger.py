@@ -140,6 +140,20 @@ def windows(symbols: np.ndarray, size: int) -> list[tuple[int, int]]:
     return out
 
 
+def padded(features: Sequence[TokenFeatures], chunk: Sequence[tuple[int, int, int]]) -> Any:
+    """The windows ``(document, start, end)`` of ``chunk`` as one zero-padded batch:
+    vectors, symbols and each window's length (tensors)."""
+    import torch
+
+    length = max(e - s for _, s, e in chunk)
+    vec = torch.zeros(len(chunk), length, features[chunk[0][0]].vectors.shape[1])
+    sym = torch.zeros(len(chunk), length, features[chunk[0][0]].symbols.shape[1], dtype=torch.long)
+    for k, (d, s, e) in enumerate(chunk):
+        vec[k, : e - s] = torch.from_numpy(features[d].vectors[s:e].astype(np.float32))
+        sym[k, : e - s] = torch.from_numpy(features[d].symbols[s:e])
+    return vec, sym, torch.tensor([e - s for _, s, e in chunk])
+
+
 def log_probs(
     modules: Sequence[Any], features: Sequence[TokenFeatures], window: int, batch: int = 32
 ) -> list[np.ndarray]:
@@ -155,13 +169,7 @@ def log_probs(
     with torch.inference_mode():
         for b in range(0, len(spans), batch):
             chunk = spans[b : b + batch]
-            length = max(e - s for _, s, e in chunk)
-            vec = torch.zeros(len(chunk), length, features[0].vectors.shape[1])
-            sym = torch.zeros(len(chunk), length, features[0].symbols.shape[1], dtype=torch.long)
-            for k, (d, s, e) in enumerate(chunk):
-                vec[k, : e - s] = torch.from_numpy(features[d].vectors[s:e].astype(np.float32))
-                sym[k, : e - s] = torch.from_numpy(features[d].symbols[s:e])
-            lengths = torch.tensor([e - s for _, s, e in chunk])
+            vec, sym, lengths = padded(features, chunk)
             probs = torch.stack([torch.softmax(m(vec, sym, lengths), -1) for m in modules])
             logp = torch.log(probs.mean(0).clamp_min(1e-12)).numpy()
             for k, (d, s, e) in enumerate(chunk):
@@ -389,20 +397,28 @@ def read_meta(path: Path) -> dict[str, Any]:
 @lru_cache(maxsize=2)
 def load_tagger(path: str | None = None) -> LoadedTagger:
     """The tagger saved in ``path`` (default: the one shipped with the package)."""
-    import torch
 
     from claimgraph.link.embed import load_model
 
     where = Path(path) if path else shipped_model_dir()
     meta = read_meta(where)
+    modules = load_members(where, members(meta))
+    return LoadedTagger(modules, TaggerSettings(**meta["settings"]), load_model(), meta)
+
+
+def load_members(where: Path, found: list[dict[str, Any]]) -> list[Any]:
+    """The torch modules of the weight files ``found`` (see ``members``) in ``where``, in
+    evaluation mode."""
+    import torch
+
     modules = []
-    for member in members(meta):
+    for member in found:
         module = build_module(TaggerSettings(**member["settings"]))
         state = torch.load(where / member["file"], map_location="cpu", weights_only=True)
         module.load_state_dict(state)
         module.eval()
         modules.append(module)
-    return LoadedTagger(modules, TaggerSettings(**meta["settings"]), load_model(), meta)
+    return modules
 
 
 def members(meta: dict[str, Any]) -> list[dict[str, Any]]:
