@@ -340,3 +340,72 @@ def test_a_county_named_once_in_full_is_the_county_when_named_short():
         (p.feature_class, p.lat, p.lon) == (full.feature_class, full.lat, full.lon) for p in short
     )
     assert (full.country_code, round(full.lat), round(full.lon)) == ("US", 34, -84)
+
+
+def _ids(text: str) -> list[tuple[str, int | None]]:
+    return [(p.text, p.geonameid) for p in shared_nlp()(text)._.places]
+
+
+NEW_YORK_STATE, NEW_YORK_CITY, WASHINGTON_STATE = 5128638, 5128581, 5815135
+
+
+def test_a_state_whose_city_is_named_city_is_the_state():
+    # "New York City" and "Oklahoma City" exist: bare "New York", "Oklahoma" name the state
+    # (as news gazetteers annotate it); "Homs" alone stays the city (test above).
+    assert ("New York", NEW_YORK_STATE) in _ids("Prices rose sharply in New York last year.")
+    assert ("New York City", NEW_YORK_CITY) in _ids("Prices rose in New York City last year.")
+    assert ("Oklahoma", 4544379) in _ids("Storms hit Oklahoma on Tuesday.")
+    quebec = _places("She is not allowed to stay in Quebec, he said.")
+    assert quebec == [("Quebec", "Quebec", "CA")]  # the province: there is a "Quebec City"
+    # Two such cities side by side stay cities (no "Homs City" anywhere).
+    assert _ids("Fighting went on near Homs and Aleppo.") == [
+        ("Homs", 169577),
+        ("Aleppo", 170063),
+    ]
+
+
+def test_the_state_after_a_town_and_comma_is_the_state():
+    found = _ids("The girl from Buffalo, New York, died in a hospital in Manhattan.")
+    assert ("Buffalo", 5110629) in found and ("New York", NEW_YORK_STATE) in found
+
+
+def test_a_governor_or_the_state_of_makes_the_state():
+    assert ("Washington", WASHINGTON_STATE) in _ids(
+        "The first case was discovered in 2003 in the state of Washington."
+    )
+    assert ("Washington", 4140963) in _ids("The first case was discovered in Washington.")
+
+
+def test_a_name_in_a_list_of_states_is_a_state_not_a_town_the_next_one_qualifies():
+    found = _ids(
+        "Cases were reported in Utah, Virginia, Washington, West Virginia and Wyoming, and in "
+        "Ohio, Oklahoma and Oregon."
+    )
+    assert ("Washington", WASHINGTON_STATE) in found
+    assert ("Oklahoma", 4544379) in found
+    assert ("West Virginia", 4826850) in found
+
+
+def test_a_state_listed_among_states_is_not_pulled_to_a_town_of_another():
+    # Missouri and Illinois are named too: their towns called Washington must not win.
+    found = _ids(
+        "The 31 states are: Alabama, Arizona, Illinois, Missouri, Ohio, Utah, Virginia, "
+        "Washington, West Virginia and Wyoming."
+    )
+    assert ("Washington", WASHINGTON_STATE) in found
+
+
+def test_a_wire_dateline_alone_is_the_capital_and_its_dash_joins_nothing():
+    # Peoria and Macomb lie beside Washington, Illinois; "WASHINGTON —" alone is the capital,
+    # and "Congress" after the dateline's dash is no place (there is a Congress, Arizona).
+    found = _ids(
+        "Budget cuts hit schools. WASHINGTON — Congress passed the bill on Tuesday. In Peoria "
+        "and Macomb, teachers said they would lose jobs."
+    )
+    assert found == [("WASHINGTON", 4140963), ("Peoria", 4905687), ("Macomb", 4900817)]
+    # A smaller town's dateline is read from the article as before.
+    peoria = _ids(
+        "Budget cuts hit schools. PEORIA — The board voted on Tuesday. Teachers in Macomb "
+        "said they would lose jobs."
+    )
+    assert ("PEORIA", 4905687) in peoria

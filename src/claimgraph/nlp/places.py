@@ -137,6 +137,18 @@ _LOCATIVE = frozenset(
 )
 # Words that join two places ("Palmyra and Deir ez-Zor", "the Palmyra–Deir ez-Zor road").
 _CONNECTORS = frozenset({"and", "or", ",", "–", "—", "-", "/", "to"})
+_DASH_CONNECTORS = frozenset({"–", "—", "-"})
+
+
+def _joins(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` joins the places on either side: a connector, a dash only when
+    unspaced ("Palmyra–Deir ez-Zor"; in "WASHINGTON — Congress …" it ends a dateline)."""
+    tok = doc[i]
+    if tok.text not in _CONNECTORS:
+        return False
+    return tok.text not in _DASH_CONNECTORS or not (tok.whitespace_ or doc[i - 1].whitespace_)
+
+
 _REGION_DESIGNATOR = re.compile(
     r"^(?:Muhafazat|Province of|Provincia de|Provincia di|Departamento de|Estado de) "
     r"| (?:Sheng|Zizhiqu|Province|Governorate|Oblast|Voivodeship|Region|Prefecture|Rayon)$"
@@ -596,7 +608,8 @@ def _inline_datelines(doc: Doc, gaz: Gazetteer, taken: bytearray) -> list[_Menti
                 break
             j += 1
         k = j
-        if k < n and doc[k].text == ",":
+        stated = k < n and doc[k].text == ","
+        if stated:
             # The state or country: "W.Va.", "Conn.", "Georgia", "N.C.".
             k += 1
             while (
@@ -611,6 +624,11 @@ def _inline_datelines(doc: Doc, gaz: Gazetteer, taken: bytearray) -> list[_Menti
             cands = [
                 c for c in _candidates(gaz, doc[i:e].text) if c.kind in ("city", "county", "alias")
             ]
+            big = max(cands, key=_prior) if cands else None
+            if not stated and big is not None and big.capital:
+                # A wire dateline names a capital alone ("WASHINGTON —"); local papers name
+                # their own towns alone too ("COLUMBUS —" in Nebraska), so only a capital.
+                cands = [big]
             if cands:
                 out.append(_Mention(i, e, doc[i:e].text, cands, True))
                 taken[i:e] = b"\x01" * (e - i)
@@ -773,17 +791,62 @@ def _qualifier(doc: Doc, m: _Mention, by_start: dict[int, _Mention]) -> _Mention
     return None
 
 
+def _qualifying(q: _Mention, m: _Mention) -> Entry | None:
+    """The state or country among the senses of ``q``, the place after "``m``,", that holds
+    one of ``m``'s ("Buffalo, New York": the state, not the city), if any."""
+    holding = [
+        c
+        for c in q.candidates
+        if c.kind in ("region", "country")
+        and any(
+            e is not c
+            and e.country_code == c.country_code
+            and (c.kind == "country" or e.admin1 == c.admin1)
+            for e in m.candidates
+        )
+    ]
+    return max(holding, key=_prior) if holding else None
+
+
 def _choose(
-    m: _Mention, score: Callable[[Entry], float], nearby: dict[Entry, float] | None = None
+    m: _Mention,
+    score: Callable[[Entry], float],
+    nearby: dict[Entry, float] | None = None,
+    listed: str | None = None,
 ) -> Entry:
     """The candidate of ``m`` that fits best (``score``, from ``_scorer``), the pull of the
-    nearby towns (``_nearby``) counted when it is a town or county."""
+    nearby towns (``_nearby``) counted when it is a town or county; a state of the country
+    ``listed`` when ``m`` follows one of its states in a list."""
     best = max(m.candidates, key=score)
+    if listed is not None:
+        # One of a list of states ("Utah, Virginia, Washington, West Virginia"), whatever
+        # towns of those states are named after it.
+        states = [c for c in m.candidates if c.kind == "region" and c.country_code == listed]
+        return max(states, key=score)
     # Only a choice between towns and counties: a name that here best reads as a country, a
     # state or a continent ("Mexico", "California, Louisiana and Virginia") stays one.
     if not nearby or best.kind not in _LOCAL_KINDS:
         return best
     return max(m.candidates, key=lambda e: score(e) + nearby.get(e, 0.0))
+
+
+def _seats(m: _Mention) -> set[tuple[str | None, str]]:
+    """The regions among the senses of ``m`` that are named after a city among them: such a
+    region ("Homs", "Deir ez-Zor", "Aleppo") is the city unless the text says "province".
+    Not when the city is also "<name> City": "New York", "Oklahoma", "Quebec" alone name the
+    state or province that "New York City", "Oklahoma City", "Quebec City" tell apart."""
+    own_city = {(c.geonameid, c.name) for c in gazetteer().lookup(f"{m.text} City")}
+    return {
+        (c.country_code, c.admin1)
+        for c in m.candidates
+        if c.kind == "city" and (c.geonameid, c.name) not in own_city
+    }
+
+
+def _state_like(m: _Mention) -> bool:
+    """Whether ``m`` may be a state or province not named after one of its cities."""
+    seats = _seats(m)
+    return any(c.kind == "region" and (c.country_code, c.admin1) not in seats for c in m.candidates)
 
 
 def _scorer(
@@ -798,9 +861,7 @@ def _scorer(
     """How well each candidate of ``m`` fits the article, before the nearby towns count."""
     top_cc = ccs.most_common(1)[0][0] if ccs else None
     support = _support(votes, normalise(m.text)) if votes and len(m.candidates) > 1 else None
-    # A region named after its main city ("Homs", "Deir ez-Zor", "New York") is the city
-    # unless the text says "province".
-    seats = {(c.country_code, c.admin1) for c in m.candidates if c.kind == "city"}
+    seats = _seats(m)
 
     def score(e: Entry) -> float:
         s = _prior(e)
@@ -959,6 +1020,21 @@ def _dateline(doc: Doc, gaz: Gazetteer, body: int) -> _Mention | None:
     return None
 
 
+# Words after a name that make it a state or province ("New York Gov. Andrew Cuomo").
+_REGION_TITLES = frozenset({"governor", "gov.", "gov", "legislature", "statehouse"})
+
+
+def _region_words(doc: Doc, mentions: list[_Mention]) -> None:
+    """Mark as an administrative area a name that a governor or legislature follows, or that
+    "the state of" / "the province of" precedes ("the state of Washington")."""
+    for m in mentions:
+        after = doc[m.end].lower_ if m.end < len(doc) else ""
+        before = doc[m.start - 2 : m.start].text.lower() if m.start >= 2 else ""
+        titled = after in _REGION_TITLES or before in ("state of", "province of")
+        if titled and any(c.kind == "region" for c in m.candidates):
+            m.admin = True
+
+
 def _short_county_names(mentions: list[_Mention]) -> None:
     """A name whose "… County" (or "Parish") the article also names is that county when it
     stands alone: local news writes "DeKalb" for DeKalb County after naming it once."""
@@ -981,6 +1057,7 @@ def geocode_places(doc: Doc) -> None:
     gaz = gazetteer()
     mentions = _mentions(doc, gaz)
     _short_county_names(mentions)
+    _region_words(doc, mentions)
     body = doc._.body_start or 0
     dateline_cc = None
     if body > 0:
@@ -1005,8 +1082,8 @@ def geocode_places(doc: Doc) -> None:
                 if o is not m and o.strong
             )
             joined = any(
-                (o.start == m.end + 1 and doc[m.end].text in _CONNECTORS)
-                or (o.end == m.start - 1 and prev in _CONNECTORS)
+                (o.start == m.end + 1 and _joins(doc, m.end))
+                or (o.end == m.start - 1 and _joins(doc, m.start - 1))
                 for o in mentions
                 if o is not m and o.strong
             )
@@ -1034,6 +1111,7 @@ def geocode_places(doc: Doc) -> None:
     admins: Counter[tuple[str, str]] = Counter()
     # A name's own mentions are no context for it: "Palestine" twice in a Texas story.
     own_ccs: dict[str, Counter[str]] = {}
+    own_admins: dict[str, Counter[tuple[str, str]]] = {}  # … nor its own state
     counted: set[str] = set()  # names counted as a region here
     for m in mentions:
         if not m.strong and not m.demonym:
@@ -1051,6 +1129,9 @@ def geocode_places(doc: Doc) -> None:
                 own_ccs.setdefault(normalise(m.text), Counter())[best.country_code] += 1
             if best.kind == "region":
                 admins[(best.country_code or "", best.admin1)] += 1
+                own_admins.setdefault(normalise(m.text), Counter())[
+                    (best.country_code or "", best.admin1)
+                ] += 1
                 counted.add(normalise(m.text))
     if dateline_cc:
         ccs[dateline_cc] += 2
@@ -1062,34 +1143,55 @@ def geocode_places(doc: Doc) -> None:
         own = own_ccs.get(normalise(m.text)) if len(m.candidates) > 1 else None
         return ccs - own if own else ccs
 
+    def regions(m: _Mention, admins: Counter[tuple[str, str]]) -> Counter[tuple[str, str]]:
+        """The regions the article names, less the name's own ("New York" names no state
+        for its own city sense)."""
+        own = own_admins.get(normalise(m.text)) if len(m.candidates) > 1 else None
+        return admins - own if own else admins
+
     def resolve(admins: Counter[tuple[str, str]]) -> list[tuple[_Mention, Entry, bool]]:
         """Each place mention's entry, and whether a qualifier after it decided it."""
         names: dict[str, tuple[list[Entry], Callable[[Entry], float]]] = {}
         for m in mentions:
             key = normalise(m.text)
             if m.strong and not m.demonym and key not in names:
-                scorer = _scorer(m, context(m), admins, None, None, dateline_cc, votes)
+                scorer = _scorer(m, context(m), regions(m, admins), None, None, dateline_cc, votes)
                 names[key] = (m.candidates, scorer)
         nearby = _nearby(names)
         picks: list[tuple[_Mention, Entry, bool]] = []
         chosen: dict[int, Entry] = {}
+        as_qualifier: dict[int, Entry] = {}  # what a qualifier was read as, by its start
         for m in mentions:
             if not m.strong:
                 continue
-            q = _qualifier(doc, m, by_start)
-            qual = max(q.candidates, key=_prior) if q is not None else None
-            same_kind = None
+            # In a list of states ("Virginia, Washington, West Virginia"), the name after a
+            # state is one more, not a town that the next name qualifies.
+            joined = m.start >= 2 and doc[m.start - 1].text in (",", "and", "or")
+            prev = chosen.get(m.start - 1) if joined else None
+            after_region = prev is not None and prev.kind == "region"
+            listed = after_region and any(
+                c.kind == "region" and c.country_code == prev.country_code for c in m.candidates
+            )
+            q = None if listed else _qualifier(doc, m, by_start)
+            qual = _qualifying(q, m) if q is not None else None
+            if q is not None and qual is not None:
+                as_qualifier[q.start] = qual
+            elif q is not None:
+                qual = max(q.candidates, key=_prior)
+            same_kind = "region" if after_region else None
             for other in (by_start.get(m.end + 1), by_start.get(m.end + 2)):
-                if other is not None and doc[m.end].text in (",", "and", "or"):
-                    kinds = {c.kind for c in other.candidates}
-                    if kinds & {"region"} and any(c.kind == "region" for c in m.candidates):
-                        same_kind = "region"
-            if same_kind is None and m.start >= 2 and doc[m.start - 1].text in (",", "and", "or"):
-                prev_entry = chosen.get(m.start - 1)
-                if prev_entry is not None and prev_entry.kind == "region":
+                # ("California, Louisiana and Virginia"; not "Homs and Aleppo", cities)
+                if (
+                    other is not None
+                    and doc[m.end].text in (",", "and", "or")
+                    and _state_like(other)
+                    and any(c.kind == "region" for c in m.candidates)
+                ):
                     same_kind = "region"
-            score = _scorer(m, context(m), admins, qual, same_kind, dateline_cc, votes)
-            e = _choose(m, score, nearby.get(normalise(m.text)))
+            score = _scorer(m, context(m), regions(m, admins), qual, same_kind, dateline_cc, votes)
+            e = as_qualifier.get(m.start) or _choose(
+                m, score, nearby.get(normalise(m.text)), prev.country_code if listed else None
+            )
             chosen[m.end] = e
             picks.append((m, e, qual is not None and len(m.candidates) > 1))
         return picks
