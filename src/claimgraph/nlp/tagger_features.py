@@ -19,6 +19,7 @@ shipped (it comes from its PyPI package).
 from __future__ import annotations
 
 import bisect
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,6 +112,9 @@ _DEP_ID = {d: i + 1 for i, d in enumerate(DEPS)}
 # Word pieces per window of the MiniLM (its position embeddings stop at 512; 256 is what
 # sentence-transformers uses for it).
 MAX_PIECES = 256
+# The MiniLM layers whose hidden states a tagger reads, unless its settings say otherwise
+# (models saved before that setting existed read the last one).
+LAST_LAYER = (6,)
 
 
 @dataclass
@@ -167,8 +171,11 @@ def doc_features(doc: Doc, vectors: np.ndarray) -> TokenFeatures:
     return TokenFeatures(vectors.astype(np.float32), sym)
 
 
-def encode_docs(docs: list[Doc], model: Any, batch_size: int = 32) -> list[np.ndarray]:
-    """MiniLM vectors of every token of each Doc (mean of its word pieces). Consecutive
+def encode_docs(
+    docs: list[Doc], model: Any, batch_size: int = 32, layers: Sequence[int] = LAST_LAYER
+) -> list[np.ndarray]:
+    """MiniLM vectors of every token of each Doc (mean of its word pieces): the hidden
+    states of ``layers`` (0: the embeddings, 6: the last layer), side by side. Consecutive
     sentences are packed into windows of up to ``MAX_PIECES`` word pieces, so every token is
     encoded once and sees the sentences around it. (Encoding each sentence with the one
     before it as context, the first design, encoded most tokens twice: 1.7 times slower.)"""
@@ -199,7 +206,8 @@ def encode_docs(docs: list[Doc], model: Any, batch_size: int = 32) -> list[np.nd
             start, end, pieces = sent.start_char, sent.end_char, n
         if start >= 0:
             windows.append((d, start, doc.text[start:end]))
-    out = [np.zeros((len(doc), transformer.config.hidden_size), dtype=np.float32) for doc in docs]
+    dim = transformer.config.hidden_size * len(layers)
+    out = [np.zeros((len(doc), dim), dtype=np.float32) for doc in docs]
     counts = [np.zeros(len(doc), dtype=np.float32) for doc in docs]
     token_starts = [[t.idx for t in doc] for doc in docs]
     order = sorted(range(len(windows)), key=lambda i: len(windows[i][2]))
@@ -215,7 +223,8 @@ def encode_docs(docs: list[Doc], model: Any, batch_size: int = 32) -> list[np.nd
                 return_tensors="pt",
             )
             offsets = enc.pop("offset_mapping").numpy()
-            hidden = transformer(**enc).last_hidden_state.numpy()
+            states = transformer(**enc, output_hidden_states=True).hidden_states
+            hidden = torch.cat([states[i] for i in layers], -1).numpy()
             for (d, base, _), offs, states in zip(batch, offsets, hidden, strict=True):
                 starts = token_starts[d]
                 for (s, e), vec in zip(offs, states, strict=True):
