@@ -418,3 +418,20 @@ def test_a_region_named_after_its_city_is_the_city_where_the_table_had_no_code_b
     assert _ids("Alexandria police said on Tuesday that the fire was arson.") == [
         ("Alexandria", 361058)
     ]
+
+
+def test_a_parish_opening_a_name_the_model_calls_a_person_places_the_town():
+    # spaCy tags "Rapides Parish Fire" PERSON; the parish is a place, and Alexandria beside
+    # it is Alexandria, Louisiana (LGL's wording).
+    doc = shared_nlp()(
+        "Alexandria woman charged in connection with Kelleyland fire. Chiquita Raquel Henry, "
+        "19, of 1935 Orchard St., Alexandria, was arrested. Both the Sheriff’s Office and "
+        "Rapides Parish Fire District 2 investigated the March 7 fire."
+    )
+    found = [(p.text, p.name, p.geonameid) for p in doc._.places]
+    assert ("Rapides Parish", "Rapides Parish", None) in found
+    assert ("Alexandria", "Alexandria", 4314550) in found
+
+
+def test_a_person_whose_name_opens_with_a_town_is_no_place():
+    assert _places("Jackson Smith Jr. said the contractor was charged Friday with assault.") == []

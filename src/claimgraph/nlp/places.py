@@ -665,11 +665,15 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
         if not cands and doc[end - 1].lower_ in _ADMIN_WORDS and end - start > 1:
             cands = _candidates(gaz, doc[start : end - 1].text)
             admin = True
-        if not cands and label in _PREFIX_LABELS and end - start > 1:
+        if not cands and end - start > 1 and (label in _PREFIX_LABELS or label == "PERSON"):
             # A place that opens an organisation's or a building's name ("the Douglas County
-            # Hospital", "Parkers Prairie High School"): news gold counts it as a place.
+            # Hospital", "Parkers Prairie High School"): news gold counts it as a place. In a
+            # span the model calls a person, only a county or parish ("Rapides Parish Fire
+            # District").
             prefix = _place_prefix(doc, start, end, gaz)
-            if prefix is not None:
+            if prefix is not None and (
+                label in _PREFIX_LABELS or doc[prefix[0] - 1].lower_ in ("county", "parish")
+            ):
                 j, found = prefix
                 out.append(_Mention(start, j, doc[start:j].text, found, True))
                 taken[start:end] = b"\x01" * (end - start)
