@@ -135,6 +135,8 @@ _LOCATIVE = frozenset(
         "of",
     }
 )
+# The words that end a US county's name ("DeKalb County", "Rapides Parish").
+_COUNTY_WORDS = ("county", "parish")
 # Words that join two places ("Palmyra and Deir ez-Zor", "the Palmyra–Deir ez-Zor road").
 _CONNECTORS = frozenset({"and", "or", ",", "–", "—", "-", "/", "to"})
 _DASH_CONNECTORS = frozenset({"–", "—", "-"})
@@ -672,7 +674,7 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
             # District").
             prefix = _place_prefix(doc, start, end, gaz)
             if prefix is not None and (
-                label in _PREFIX_LABELS or doc[prefix[0] - 1].lower_ in ("county", "parish")
+                label in _PREFIX_LABELS or doc[prefix[0] - 1].lower_ in _COUNTY_WORDS
             ):
                 j, found = prefix
                 out.append(_Mention(start, j, doc[start:j].text, found, True))
@@ -1045,7 +1047,7 @@ def _short_county_names(mentions: list[_Mention]) -> None:
     counties: dict[str, list[Entry]] = {}
     for m in mentions:
         head, _, last = m.text.rpartition(" ")
-        if head and last.lower() in ("county", "parish"):
+        if head and last.lower() in _COUNTY_WORDS:
             found = [c for c in m.candidates if c.kind == "county"]
             if found:
                 counties.setdefault(normalise(head), found)
@@ -1142,16 +1144,22 @@ def geocode_places(doc: Doc) -> None:
     votes = _area_votes(mentions)
     by_start = {m.start: m for m in mentions}
 
-    def context(m: _Mention) -> Counter[str]:
-        """The article's countries, less those of the name's own mentions."""
-        own = own_ccs.get(normalise(m.text)) if len(m.candidates) > 1 else None
-        return ccs - own if own else ccs
-
-    def regions(m: _Mention, admins: Counter[tuple[str, str]]) -> Counter[tuple[str, str]]:
-        """The regions the article names, less the name's own ("New York" names no state
-        for its own city sense)."""
-        own = own_admins.get(normalise(m.text)) if len(m.candidates) > 1 else None
-        return admins - own if own else admins
+    def scorer(
+        m: _Mention,
+        admins: Counter[tuple[str, str]],
+        qual: Entry | None = None,
+        same_kind: str | None = None,
+    ) -> Callable[[Entry], float]:
+        """``_scorer`` for ``m`` with the article's countries and regions, less those of the
+        name's own mentions ("Palestine" twice in a Texas story is no context for itself;
+        "New York" names no state for its own city sense)."""
+        key = normalise(m.text)
+        ambiguous = len(m.candidates) > 1
+        own_cc = own_ccs.get(key) if ambiguous else None
+        own_admin = own_admins.get(key) if ambiguous else None
+        countries = ccs - own_cc if own_cc else ccs
+        regions = admins - own_admin if own_admin else admins
+        return _scorer(m, countries, regions, qual, same_kind, dateline_cc, votes)
 
     def resolve(admins: Counter[tuple[str, str]]) -> list[tuple[_Mention, Entry, bool]]:
         """Each place mention's entry, and whether a qualifier after it decided it."""
@@ -1159,8 +1167,7 @@ def geocode_places(doc: Doc) -> None:
         for m in mentions:
             key = normalise(m.text)
             if m.strong and not m.demonym and key not in names:
-                scorer = _scorer(m, context(m), regions(m, admins), None, None, dateline_cc, votes)
-                names[key] = (m.candidates, scorer)
+                names[key] = (m.candidates, scorer(m, admins))
         nearby = _nearby(names)
         picks: list[tuple[_Mention, Entry, bool]] = []
         chosen: dict[int, Entry] = {}
@@ -1177,11 +1184,13 @@ def geocode_places(doc: Doc) -> None:
                 c.kind == "region" and c.country_code == prev.country_code for c in m.candidates
             )
             q = None if listed else _qualifier(doc, m, by_start)
-            qual = _qualifying(q, m) if q is not None else None
-            if q is not None and qual is not None:
-                as_qualifier[q.start] = qual
-            elif q is not None:
-                qual = max(q.candidates, key=_prior)
+            qual = None
+            if q is not None:
+                qual = _qualifying(q, m)
+                if qual is not None:
+                    as_qualifier[q.start] = qual
+                else:
+                    qual = max(q.candidates, key=_prior)
             same_kind = "region" if after_region else None
             for other in (by_start.get(m.end + 1), by_start.get(m.end + 2)):
                 # ("California, Louisiana and Virginia"; not "Homs and Aleppo", cities)
@@ -1192,7 +1201,7 @@ def geocode_places(doc: Doc) -> None:
                     and any(c.kind == "region" for c in m.candidates)
                 ):
                     same_kind = "region"
-            score = _scorer(m, context(m), regions(m, admins), qual, same_kind, dateline_cc, votes)
+            score = scorer(m, admins, qual, same_kind)
             e = as_qualifier.get(m.start) or _choose(
                 m, score, nearby.get(normalise(m.text)), prev.country_code if listed else None
             )

@@ -223,8 +223,8 @@ def encode_docs(
                 return_tensors="pt",
             )
             offsets = enc.pop("offset_mapping").numpy()
-            states = transformer(**enc, output_hidden_states=True).hidden_states
-            hidden = torch.cat([states[i] for i in layers], -1).numpy()
+            by_layer = transformer(**enc, output_hidden_states=True).hidden_states
+            hidden = torch.cat([by_layer[i] for i in layers], -1).numpy()
             for (d, base, _), offs, states in zip(batch, offsets, hidden, strict=True):
                 starts = token_starts[d]
                 for (s, e), vec in zip(offs, states, strict=True):
