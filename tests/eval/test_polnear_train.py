@@ -45,6 +45,7 @@ def test_train_resume_and_evaluate(
     out = tmp_path / "model"
     runner = CliRunner()
     args = ["train", "polnear", "--train", str(train), "--dev", str(dev), "--out", str(out)]
+    args += ["--tune-epochs", "0"]  # the first stage only (the second: its own test)
     first = runner.invoke(app, [*args, "--epochs", "1"])
     assert first.exit_code == 0, first.output
     assert "best epoch 0" in first.output
@@ -82,7 +83,18 @@ def test_ensemble_of_two_members_trains_saves_and_runs(
     monkeypatch.setenv("CLAIMGRAPH_CACHE_DIR", str(tmp_path / "cache"))
     out = tmp_path / "ensemble"
     args = ["train", "polnear", "--train", str(train), "--dev", str(dev), "--out", str(out)]
-    options = ["--epochs", "1", "--members", "2", "--seed", "5", "--layers", "6"]
+    options = [
+        "--epochs",
+        "1",
+        "--members",
+        "2",
+        "--seed",
+        "5",
+        "--layers",
+        "6",
+        "--tune-epochs",
+        "0",
+    ]
     result = CliRunner().invoke(app, [*args, *options])
     assert result.exit_code == 0, result.output
     assert "ensemble of 2" in result.output
@@ -102,6 +114,60 @@ def test_ensemble_of_two_members_trains_saves_and_runs(
     side = CliRunner().invoke(app, ["eval", "polnear", str(dev), "--model", str(out)])
     assert side.exit_code == 0, side.output
     assert any(line.startswith("relation F1") for line in side.output.splitlines())
+
+
+def test_second_stage_trains_saves_and_runs(
+    splits: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Stage two trains the first stage's tagger on, with copies of the MiniLM's top layers
+    fine-tuned alongside when asked; what it trained is kept only when it beats the first
+    stage on dev, and a kept tail is what the pipeline then runs."""
+    import torch
+
+    from claimgraph.eval.polnear_train import finetune
+    from claimgraph.nlp.pipeline import build_nlp
+    from claimgraph.nlp.tagger import TaggerSettings, load_tagger
+
+    train, dev = splits
+    monkeypatch.setenv("CLAIMGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "tuned"
+    args = ["train", "polnear", "--train", str(train), "--dev", str(dev), "--out", str(out)]
+    options = ["--epochs", "1", "--tune-epochs", "1", "--tune-layers", "2"]
+    result = CliRunner().invoke(app, [*args, *options])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "meta.json").read_text())
+    assert [h["epoch"] for h in meta["tune"]["history"]] == [0]
+    kept = meta["tune"]["best"]["epoch"] == 0
+    assert ("tail" in meta) == kept == ("stage two epoch 0" in result.output)
+    assert (out / "tune-checkpoint.pt").exists() and (out / "best.pt").exists()
+    # Features and the word pieces below the tail, of both splits, are cached.
+    assert len(list((tmp_path / "cache" / "polnear-features").glob("*.pkl"))) == 4
+
+    # Whatever dev said, what must beat nothing is saved: a tail and its taggers ...
+    settings = TaggerSettings(encoder_layers=(3, 6), tune_layers=2, tune_epochs=1)
+    forced = tmp_path / "forced"
+    forced.mkdir()
+    tuned = finetune(train, dev, forced, [out / "best.pt"], ["model.pt"],
+                     baseline={"relation F1": -1.0}, settings=settings)  # fmt: skip
+    assert tuned["tail"] == {"file": "encoder.pt", "layers": 2}
+    assert tuned["tune"]["best"]["epoch"] == 0
+    (forced / "meta.json").write_text(json.dumps({**meta, **tuned}))
+    tagger = load_tagger(str(forced))
+    assert tagger.tail is not None and len(tagger.tail) == 2
+    nlp = build_nlp(attribution="model", tagger=str(forced))
+    doc = nlp("The ministry said on Friday that the convoy had crossed the border.")
+    assert doc._.attributions is not None
+    # ... or, with the MiniLM frozen, the taggers alone, trained on from the first stage.
+    heads = tmp_path / "heads"
+    heads.mkdir()
+    frozen = TaggerSettings(encoder_layers=(3, 6), tune_layers=0, tune_epochs=1)
+    tuned = finetune(train, dev, heads, [out / "best.pt"], ["model.pt"],
+                     baseline={"relation F1": -1.0}, settings=frozen)  # fmt: skip
+    assert "tail" not in tuned and not (heads / "encoder.pt").exists()
+    first = torch.load(out / "best.pt", weights_only=True)
+    second = torch.load(heads / "model.pt", weights_only=True)
+    assert first.keys() == second.keys()
+    assert any(not first[k].equal(second[k]) for k in first)
 
 
 def test_train_rejects_a_folder_that_is_not_a_split(tmp_path: Path) -> None:

@@ -250,3 +250,65 @@ def test_encoder_layers_are_the_minilm_hidden_states_side_by_side() -> None:
     np.testing.assert_allclose(both[:, :384], three, atol=1e-5)
     np.testing.assert_allclose(both[:, 384:], last, atol=1e-5)
     assert not np.allclose(three, last, atol=1e-2)
+
+
+@pytest.mark.skipif(not model_available(), reason="torch or the MiniLM package not installed")
+def test_a_fine_tuned_tail_replaces_only_the_layers_above_it_and_training_sees_the_same() -> None:
+    """``encode_docs`` with a tail (copies of the MiniLM's top layers): unchanged copies
+    give the MiniLM's own vectors; changed ones change only the layers they replace. The
+    training stage's vectors (``tuned_vectors``, from cached word pieces of the layer below
+    the tail and token offsets only) are those the pipeline computes."""
+    import torch
+
+    from claimgraph.eval.polnear_train import tuned_vectors
+    from claimgraph.link.embed import load_model
+    from claimgraph.nlp.pipeline import shared_nlp
+    from claimgraph.nlp.tagger import tail_copy
+    from claimgraph.nlp.tagger_features import (
+        doc_features,
+        encode_docs,
+        encoded_windows,
+        symbol_sentences,
+    )
+
+    text = (
+        "The ministry said the convoy had crossed the border on Friday.\n\n"
+        "“It is a lie,” a Pentagon spokesman told reporters. It denied everything."
+    )
+    doc = shared_nlp()(text)
+    encoder = load_model()
+    (own,) = encode_docs([doc], encoder, layers=(3, 6))
+    tail = tail_copy(encoder, 3).eval()
+    (same,) = encode_docs([doc], encoder, layers=(3, 6), tail=tail)
+    np.testing.assert_allclose(same, own, atol=1e-4)
+    with torch.no_grad():
+        tail[-1].output.LayerNorm.weight.mul_(2.0)
+    (changed,) = encode_docs([doc], encoder, layers=(3, 6), tail=tail)
+    np.testing.assert_allclose(changed[:, :384], own[:, :384], atol=1e-4)
+    assert not np.allclose(changed[:, 384:], own[:, 384:], atol=1e-2)
+
+    starts = [t.idx for t in doc]
+    ends = [t.idx + len(t) for t in doc]
+    symbols = doc_features(doc, own).symbols
+    sents = symbol_sentences(starts, ends, symbols)
+    assert sents == [(s.start_char, s.end_char) for s in doc.sents]
+    pieces = [
+        (states[3].numpy().astype(np.float16), owner)
+        for _, states, owner in encoded_windows([text], [sents], [starts], encoder, (3,))
+    ]
+    example = {"starts": starts, "vectors": own.astype(np.float16)}
+    with torch.no_grad():
+        trained = tuned_vectors(tail, example, pieces, (3, 6)).numpy()
+    np.testing.assert_allclose(trained, changed, atol=2e-2)  # float16 cache
+
+
+def test_sentences_from_symbols_cover_every_token_once() -> None:
+    from claimgraph.nlp.tagger_features import symbol_sentences
+
+    starts, ends = [0, 4, 9, 12, 20], [3, 8, 10, 19, 21]
+    symbols = np.zeros((5, 9), dtype=np.int64)
+    symbols[[0, 3], 4] = 1
+    assert symbol_sentences(starts, ends, symbols) == [(0, 10), (12, 21)]
+    symbols[0, 4] = 0  # the first token always starts a sentence
+    assert symbol_sentences(starts, ends, symbols) == [(0, 10), (12, 21)]
+    assert symbol_sentences([], [], np.zeros((0, 9), dtype=np.int64)) == []

