@@ -412,11 +412,11 @@ def train_polnear_command(
     ] = "3,6",
     tune_epochs: Annotated[
         int | None,
-        typer.Option(min=0, help="Epochs of stage two at a lower learning rate (0: none)."),
+        typer.Option(min=0, help="Stage-two epochs, at a lower learning rate (default 3)."),
     ] = None,
     tune_layers: Annotated[
         int | None,
-        typer.Option(min=0, max=6, help="Top MiniLM layers fine-tuned in stage two (0: none)."),
+        typer.Option(min=0, max=6, help="Top MiniLM layers fine-tuned in stage two (default 0)."),
     ] = None,
 ) -> None:
     """Train the attribution tagger on the frozen MiniLM, then (stage two) train it on at a

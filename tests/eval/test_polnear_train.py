@@ -170,6 +170,17 @@ def test_second_stage_trains_saves_and_runs(
     assert any(not first[k].equal(second[k]) for k in first)
 
 
+def test_train_help_states_the_settings_defaults_of_stage_two() -> None:
+    from claimgraph.nlp.tagger import TaggerSettings
+
+    result = CliRunner().invoke(app, ["train", "polnear", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    epochs = next(line for line in result.output.splitlines() if "--tune-epochs" in line)
+    layers = next(line for line in result.output.splitlines() if "--tune-layers" in line)
+    assert f"(default {TaggerSettings.tune_epochs})" in epochs
+    assert f"(default {TaggerSettings.tune_layers})" in layers
+
+
 def test_train_rejects_a_folder_that_is_not_a_split(tmp_path: Path) -> None:
     result = CliRunner().invoke(
         app, ["train", "polnear", "--train", str(tmp_path), "--dev", str(tmp_path)]
