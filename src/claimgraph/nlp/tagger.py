@@ -1,5 +1,5 @@
 """The learned attribution tagger: Source / Cue / Content spans from a small BiLSTM over
-MiniLM token vectors (its top layers fine-tuned with the tagger), the parse and the rules'
+MiniLM token vectors (the shipped model reads the frozen MiniLM), the parse and the rules'
 own spans (``tagger_features``).
 
 Three BIO layers (one per role) are decoded with Viterbi under the BIO constraint (no I
@@ -15,8 +15,8 @@ kept, so the components after this one (speakers, entities, qualifiers, dates) w
 do on the rules' output. The model is trained by ``claimgraph train polnear``
 (``claimgraph.eval.polnear_train``) and shipped in ``claimgraph/data/attribution_model``: an
 ensemble of taggers that differ by seed (``meta.json`` lists the members), whose averaged
-probabilities are decoded as above, and ``encoder.pt``, the fine-tuned copies of the
-MiniLM's top layers that all the members read.
+probabilities are decoded as above; a model trained with fine-tuned copies of the MiniLM's
+top layers (``--tune-layers``) also has them in ``encoder.pt``, read by all the members.
 """
 
 from __future__ import annotations

@@ -12,10 +12,11 @@ One row per spaCy token of a parsed Doc:
   Source, Cue and Content spans, so that the tagger learns where to correct the rules.
 
 The tagger first trains on the frozen MiniLM, whose vectors are computed once per article
-(minutes on 2 CPU cores instead of hours); a second stage fine-tunes copies of its top
+(minutes on 2 CPU cores instead of hours); a second stage can fine-tune copies of its top
 layers from cached word-piece states of the layer below them (``encoded_windows``,
-``pool_pieces``), and only those copies are shipped (``tail``; the rest comes from the
-MiniLM's PyPI package).
+``pool_pieces``); only such copies would be shipped (``tail``; the rest comes from the
+MiniLM's PyPI package). The shipped model reads the frozen MiniLM: fine-tuning did no
+better (README).
 """
 
 from __future__ import annotations
