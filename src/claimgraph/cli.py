@@ -412,7 +412,7 @@ def train_polnear_command(
     ] = "3,6",
     tune_epochs: Annotated[
         int | None,
-        typer.Option(min=0, help="Stage-two epochs, at a lower learning rate (default 3)."),
+        typer.Option(min=0, help="Stage-two epochs, at a lower learning rate (default 6)."),
     ] = None,
     tune_layers: Annotated[
         int | None,

@@ -85,7 +85,7 @@ class TaggerSettings:
     # at ``tune_head_lr``, with copies of the MiniLM's top ``tune_layers`` layers fine-tuned
     # alongside at ``tune_lr`` (0: the MiniLM stays frozen; README for what was measured).
     tune_layers: int = 0
-    tune_epochs: int = 3
+    tune_epochs: int = 6
     tune_lr: float = 3e-5
     tune_head_lr: float = 5e-4
 
