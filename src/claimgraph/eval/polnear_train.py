@@ -492,9 +492,8 @@ def tuned_vectors(
             cols.append(torch.from_numpy(block))
         else:
             states = outs[layer - base - 1]
-            cols.append(
-                sum(pool_pieces(states[k, : len(h)], o, n) for k, (h, o) in enumerate(pieces))
-            )
+            rows = torch.cat([states[k, : len(h)] for k, (h, _) in enumerate(pieces)])
+            cols.append(pool_pieces(rows, np.concatenate([o for _, o in pieces]), n))
     return torch.cat(cols, -1)
 
 

@@ -95,9 +95,8 @@ class TaggerSettings:
     @classmethod
     def saved(cls, values: dict[str, Any]) -> TaggerSettings:
         """Settings as a ``meta.json`` holds them; one saved before ``encoder_layers``
-        existed read the last layer only, and one saved before ``tune_layers`` existed
-        left the MiniLM frozen."""
-        return cls(**{"encoder_layers": LAST_LAYER, "tune_layers": 0, **values})
+        existed read the last layer only."""
+        return cls(**{"encoder_layers": LAST_LAYER, **values})
 
 
 def build_module(settings: TaggerSettings, dim: int | None = None) -> Any:

@@ -330,9 +330,12 @@ def encode_docs(
         [doc.text for doc in docs], sents, token_starts, model, layers, tail=tail,
         batch_size=batch_size,
     ):  # fmt: skip
-        # A token lies in one window (windows are whole sentences): the sum of the
-        # windows' means is each token's mean.
-        out[d] += pool_pieces(
-            torch.cat([states[i] for i in layers], -1), owner, len(out[d])
-        ).numpy()
+        # A window's tokens are a run of the document's (windows are whole sentences):
+        # each token's mean is pooled over its window's run only.
+        tokens = owner[owner >= 0]
+        if not len(tokens):
+            continue
+        lo, hi = int(tokens.min()), int(tokens.max()) + 1
+        rows = torch.cat([states[i] for i in layers], -1)
+        out[d][lo:hi] = pool_pieces(rows, np.where(owner >= 0, owner - lo, -1), hi - lo).numpy()
     return out
