@@ -209,3 +209,49 @@ def test_reported_clause_split_by_the_parser_is_made_whole() -> None:
         "a series of Daesh attacks against the Syrian forces have been carried out from the "
         "areas where the “US military mission” is deployed"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Pence: Gennifer Flowers Won’t Be at Debate.\n\nMike Pence spoke to Fox News on "
+            "Sunday.",
+            ("Pence", ":", ["Gennifer Flowers Won’t Be at Debate"]),
+        ),
+        (
+            '"WALLACE: If I may, sir, because we’ve got limited time, will she be there?',
+            ("WALLACE", ":", ["If I may, sir, because we’ve got limited time, will she be there?"]),
+        ),
+        (
+            "The tweets drew replies.\n\n“Maybe, we can build a wall around Donald Trump.” "
+            "― Steve Quinlan\n",
+            ("Steve Quinlan", "―", ["“Maybe, we can build a wall around Donald Trump.”"]),
+        ),
+        (
+            '"The whole idea of it is just wrong and it needs to stop." - Michelle Marks, '
+            "Philadelphia.",
+            ("Michelle Marks", "-", ['"The whole idea of it is just wrong and it needs to stop."']),
+        ),
+    ],
+)
+def test_a_line_attributed_by_punctuation(text: str, expected: tuple[object, ...]) -> None:
+    assert [parts(c, text) for c in attributions(text)] == [expected]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Note: This story has been updated with new figures.",
+        "Stocks closed higher: the index gained two percent on Friday.",
+        "“We will win this,” the coach promised — and they did.",
+        '"Go home" - Police',
+    ],
+)
+def test_a_colon_or_dash_alone_does_not_make_an_attribution(text: str) -> None:
+    assert [parts(c, text)[1] for c in attributions(text) if parts(c, text)[1] in ":-—―"] == []
+
+
+def test_a_report_inside_a_speakers_line_is_nested() -> None:
+    text = "CLINTON: He said the wall would be paid for, and that is not true."
+    assert [parts(c, text)[:2] for c in attributions(text)] == [("CLINTON", ":")]

@@ -118,6 +118,22 @@ def test_attributions_keep_the_rules_metadata_where_cues_agree() -> None:
     assert (narrow.content, wide.content) == ([(19, 38)], [(12, 38)])
 
 
+def test_whitespace_tokens_at_the_ends_of_a_span_are_left_out() -> None:
+    text = "Quinlan said\nwe can build it\n"
+    starts = [0, 8, 12, 13, 16, 20, 26, 28]
+    ends = [7, 12, 13, 15, 19, 25, 28, 29]
+    found = [
+        Assembled((1, 3), [(2, 8)], (0, 1)),  # cue and content run over the line breaks
+        Assembled((2, 3), [(3, 5)], None),  # a cue of a line break alone is no cue
+        Assembled((4, 5), [(7, 8)], None),  # nor a content of one
+    ]
+    (att,) = attributions_from_spans(text, starts, ends, found, [])
+    assert (text[slice(*att.cue)], [text[s:e] for s, e in att.content]) == (
+        "said",
+        ["we can build it"],
+    )
+
+
 def test_unshared_keeps_what_the_other_side_did_not_consider() -> None:
     a = Attribution(cue=(7, 11), cue_lemma="say", content=[(12, 38)], kind="indirect")
     same_cue = Attribution(cue=(8, 11), cue_lemma="say", content=[(50, 60)], kind="indirect")
@@ -183,6 +199,22 @@ def test_a_headline_event_is_not_made_an_attribution_by_the_default_pipeline() -
     )
     claims = claimgraph.extract(text, published="2017-10-07")
     assert [(c.kind, c.cue.text) for c in claims] == [("narrative", "arrested")]
+
+
+@pytest.mark.skipif(not model_available(), reason="no trained attribution model installed")
+def test_the_default_pipeline_keeps_the_lines_attributed_by_punctuation() -> None:
+    import claimgraph
+
+    text = (
+        "Readers sent us their views of the debate.\n\n"
+        "“He makes simple blanket statements about people he knows nothing about.” "
+        "― Pamela Padilla\n"
+        "“Maybe, we can build a wall around Donald Trump.” ― Steve Quinlan\n"
+    )
+    claims = claimgraph.extract(text, published="2016-09-27")
+    signed = [(c.source.text if c.source else None, c.cue.text) for c in claims]
+    assert ("Pamela Padilla", "―") in signed
+    assert ("Steve Quinlan", "―") in signed
 
 
 @pytest.mark.skipif(not model_available(), reason="no trained attribution model installed")

@@ -6,13 +6,16 @@ particles); the source is the cue's subject (or the object of "according to", th
 passive, the subject inherited through a conjunction or a participle); the content is the
 quotation next to the cue when there is one, else the cue's clausal complement
 (that-clause, to-infinitive), else its object. Quotes continued after "she said" or in the
-next paragraph become further fragments of the same content. Only outermost attributions
-are kept (an attribution inside another's content is not reported), as the guidelines ask.
+next paragraph become further fragments of the same content. A line can also be attributed
+by punctuation alone: a speaker's name and a colon opening a headline or a transcript's turn,
+a quotation signed after a dash. Only outermost attributions are kept (an attribution inside
+another's content is not reported), as the guidelines ask.
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable
 
 from spacy.tokens import Doc, Token
@@ -33,6 +36,31 @@ PEOPLE_ENTS = {"PERSON", "ORG", "GPE", "NORP"}
 QUOTE_CHARS = "“”\"'‘’«»„"
 TRAILING_PUNCT = ",.;:!?—–-)( \n\t"
 MIN_QUOTE_WORDS = 4  # shorter quotes without a cue of their own are scare quotes
+# Attributions marked by punctuation alone, one line each (rule names "speaker" and
+# "signature"): a speaker's name and a colon opening a headline or a transcript's turn
+# ("Pence: Flowers Won't Be at Debate", "WALLACE: If I may, sir, …"), and a quotation
+# signed after a dash ("“… a real disgrace.” ― Azucena Gonzàlez").
+_SPEAKER_LINE = re.compile(
+    r"""[ \t\xa0]*["“]?(?P<name>[^:\n"“”]{1,60}?)[ \t\xa0]*:[ \t\xa0]+(?P<rest>[^\n]*\S)"""
+)
+_SIGNED_LINE = re.compile(
+    r"""[ \t\xa0]*(?P<quote>[“”"‘'][^\n]*[”"’'])[ \t\xa0]*(?P<dash>―|—|–|--?)[ \t\xa0]*"""
+    r"""(?P<name>[^\n,]{2,60}?)(?:,[^\n]{0,40})?[ \t\xa0.]*$"""
+)
+# Words of a name (with the lower-case particles names carry) and labels that take a colon
+# without being anyone's words.
+_NAME_WORD = re.compile(r"(?:[A-Z][\w.'’-]*|\([\w.-]+\)|of|de|la|le|van|von|der|al|bin|da|du)")
+NOT_SPEAKERS = frozenset(
+    (
+        "note", "update", "updated", "editor's note", "editor’s note", "correction",
+        "clarification", "related", "read more", "watch", "video", "photo", "photos",
+        "credit", "source", "sources", "disclosure", "transcript", "breaking", "exclusive",
+        "warning", "tags", "share", "advertisement", "listen", "subscribe", "see also",
+        "sponsored", "summary", "background", "context", "live", "bottom line", "follow",
+        "email", "contact", "image", "caption", "graphic", "map", "chart", "table",
+        "the latest",
+    )
+)  # fmt: skip
 
 
 def _token_at(starts: list[int], char: int) -> int:
@@ -125,6 +153,7 @@ class AttributionRules:
         # nothing before the end of a dateline ("WASHINGTON (Sputnik) –") is a claim's part
         self.body_start = doc._.body_start if Doc.has_extension("body_start") else 0
         self.body_start = self.body_start or 0
+        self._named: set[str] | None = None  # words of the named entities (_names_someone)
 
     # --- cues -------------------------------------------------------------------------
     def is_cue(self, tok: Token) -> bool:
@@ -554,7 +583,76 @@ class AttributionRules:
             if att is not None:
                 found.append(att)
         found = self.continue_quotes(found)
+        found.extend(self.punctuated_lines())
         return outermost(found)
+
+    def punctuated_lines(self) -> list[Attribution]:
+        """Lines attributed by punctuation alone (``_SPEAKER_LINE``, ``_SIGNED_LINE``); an
+        attribution found inside one is then dropped as nested (``outermost``)."""
+        out: list[Attribution] = []
+        pos = self.body_start
+        for line in self.text[pos:].split("\n"):
+            start, pos = pos, pos + len(line) + 1
+            att = self.signed_line(line, start) or self.speaker_line(line, start)
+            if att is not None:
+                out.append(att)
+        return out
+
+    @staticmethod
+    def _is_name(name: str) -> bool:
+        words = name.split()
+        return (
+            0 < len(words) <= 6
+            and all(_NAME_WORD.fullmatch(w) for w in words)
+            and not any(ch.isdigit() for ch in name)
+            and name.lower().strip(" .") not in NOT_SPEAKERS
+        )
+
+    def _names_someone(self, start: int, end: int) -> bool:
+        """Whether the text names a speaker: a person, organisation, place or group (here
+        or, as a headline's words often go untagged, anywhere else in the article), a word
+        in capitals (a transcript's speaker) or a report noun of the lexicon ("Poll")."""
+        span = self.doc.char_span(start, end, alignment_mode="expand")
+        if span is None:
+            return False
+        if self._named is None:
+            self._named = {t.lower_ for e in self.doc.ents if e.label_ in PEOPLE_ENTS for t in e}
+        return any(
+            t.ent_type_ in PEOPLE_ENTS
+            or (t.is_upper and len(t) > 1)
+            or t.lemma_.lower() in self.lex.nouns
+            or (t.is_title and t.lower_ in self._named)
+            for t in span
+        )
+
+    def speaker_line(self, line: str, at: int) -> Attribution | None:
+        """A speaker's line, "Name: what they said": the rest of the line is the content
+        (a closing full stop left out), the colon the cue."""
+        m = _SPEAKER_LINE.match(line)
+        if m is None or not self._is_name(m["name"]) or len(m["rest"].split()) < 2:
+            return None
+        colon = at + line.index(":", m.end("name"))
+        end = at + m.end("rest")
+        if self.text[end - 1] == "." and self.text[end - 2 : end] != "..":
+            end -= 1
+        src = (at + m.start("name"), at + m.end("name"))
+        if not self._names_someone(*src):
+            return None
+        return self._make((colon, colon + 1), "say", [(at + m.start("rest"), end)], src, "speaker")
+
+    def signed_line(self, line: str, at: int) -> Attribution | None:
+        """A signed quotation, "“Quotation.” ― Name[, Place]": the quotation is the content,
+        the dash the cue, the name the source."""
+        m = _SIGNED_LINE.match(line)
+        if m is None or not self._is_name(m["name"].strip()):
+            return None
+        if len(m["quote"].split()) < MIN_QUOTE_WORDS:
+            return None
+        name = m["name"].strip(" \xa0.")
+        src = (at + m.start("name"), at + m.start("name") + len(name))
+        dash = (at + m.start("dash"), at + m.end("dash"))
+        quote = (at + m.start("quote"), at + m.end("quote"))
+        return self._make(dash, "say", [quote], src, "signature")
 
     def continue_quotes(self, found: list[Attribution]) -> list[Attribution]:
         """A quotation with no cue of its own that opens the sentence or paragraph right

@@ -55,9 +55,13 @@ _NEG = -1e9
 _SPLIT_GAP = 6
 # How the model's attributions and the rules' are combined (measured on PolNeAR dev, README):
 # "model": the model's, a content lying inside the content the rules gave the same cue
-# widened to the rules' clause; "hybrid": the rules', plus the model's that share neither cue
+# widened to the rules' clause, plus the rules' ``PUNCTUATION_RULES`` attributions that share
+# neither cue nor content with them; "hybrid": the rules', plus the model's that share neither cue
 # nor content with them and whose cue is a reporting word of the lexicon.
 POLICIES = ("model", "hybrid")
+# Rule attributions marked by punctuation alone (a speaker's colon, a signed quotation):
+# "model" keeps them where the model found nothing there.
+PUNCTUATION_RULES = ("speaker", "signature")
 # Symbol vocabularies (tagger_features.doc_features): pos, dep, lexicon, quote, sentence
 # start, paragraph start, rule Source, rule Cue, rule Content.
 SYM_SIZES = (20, 48, 2, 2, 2, 2, 3, 3, 3)
@@ -309,13 +313,28 @@ def attributions_from_spans(
     tokens' offsets). A rule attribution whose cue overlaps lends its lemma, kind and rule
     name (and with ``widen``, its content when the model's lies inside it); otherwise the
     lemma is the cue's verb or noun in ``doc`` (when given)."""
+
+    def chars(span: tuple[int, int]) -> tuple[int, int]:
+        """Character offsets of a token span, without the whitespace tokens at its ends
+        (spaCy makes a token of a line break)."""
+        s, e = starts[span[0]], ends[span[1] - 1]
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        return s, e
+
     out: list[Attribution] = []
     for a in assembled:
         if not a.content:
             continue  # a cue without a content is no claim
-        cue = (starts[a.cue[0]], ends[a.cue[1] - 1])
-        content = [(starts[s], ends[e - 1]) for s, e in a.content]
-        source = (starts[a.source[0]], ends[a.source[1] - 1]) if a.source else None
+        cue = chars(a.cue)
+        content = [f for f in map(chars, a.content) if f[1] > f[0]]
+        source = chars(a.source) if a.source else None
+        if cue[1] == cue[0] or not content:
+            continue  # only whitespace tagged
+        if source is not None and source[1] == source[0]:
+            source = None
         rule = next((r for r in rules if r.cue[0] < cue[1] and cue[0] < r.cue[1]), None)
         if rule is not None:
             lemma, kind = rule.cue_lemma, rule.kind
@@ -365,7 +384,8 @@ def run_tagger(docs: list[Doc], path: str | None = None, policy: str = "model") 
             doc.text, starts, ends, found, rules, doc, widen=policy == "model"
         )
         if policy == "model":
-            doc._.attributions = atts
+            marked = [r for r in rules if r.rule in PUNCTUATION_RULES]
+            doc._.attributions = atts + unshared(atts, marked)
             continue
         added = [
             a for a in unshared(rules, atts) if a.cue_lemma in lex.verbs or a.cue_lemma in lex.nouns
