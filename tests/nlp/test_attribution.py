@@ -246,6 +246,9 @@ def test_a_line_attributed_by_punctuation(text: str, expected: tuple[object, ...
         "Stocks closed higher: the index gained two percent on Friday.",
         "“We will win this,” the coach promised — and they did.",
         '"Go home" - Police',
+        "WASHINGTON: The Pentagon on Friday denied the reports.",
+        "MOSCOW (Sputnik): The Russian Defense Ministry published a batch of pictures.",
+        "Headline\n\nNEW YORK: Stocks rose on Friday as investors cheered the figures.",
     ],
 )
 def test_a_colon_or_dash_alone_does_not_make_an_attribution(text: str) -> None:

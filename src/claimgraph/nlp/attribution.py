@@ -625,6 +625,22 @@ class AttributionRules:
             for t in span
         )
 
+    def _dateline(self, start: int, end: int) -> bool:
+        """Whether a name before a colon is a dateline's place ("WASHINGTON:", "MOSCOW
+        (Sputnik):"): in capitals, no person to the parser, and a country, a region or a
+        city of 100,000 people or more in the gazetteer."""
+        from claimgraph.nlp.places import gazetteer
+
+        name = self.text[start:end]
+        place = name.split("(")[0].strip()  # "MOSCOW (Sputnik)": the outlet is no place
+        span = self.doc.char_span(start, start + len(place), alignment_mode="expand")
+        if not place.isupper() or span is None or any(t.ent_type_ == "PERSON" for t in span):
+            return False
+        return any(
+            e.kind in ("country", "region", "continent") or e.population >= 100_000
+            for e in gazetteer().lookup(place.title())
+        )
+
     def speaker_line(self, line: str, at: int) -> Attribution | None:
         """A speaker's line, "Name: what they said": the rest of the line is the content
         (a closing full stop left out), the colon the cue."""
@@ -636,7 +652,7 @@ class AttributionRules:
         if self.text[end - 1] == "." and self.text[end - 2 : end] != "..":
             end -= 1
         src = (at + m.start("name"), at + m.end("name"))
-        if not self._names_someone(*src):
+        if not self._names_someone(*src) or self._dateline(*src):
             return None
         return self._make((colon, colon + 1), "say", [(at + m.start("rest"), end)], src, "speaker")
 
