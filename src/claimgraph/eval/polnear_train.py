@@ -75,8 +75,9 @@ __all__ = [
 ]
 
 log = logging.getLogger(__name__)
-# Bump when tagger_features changes what it computes: cached features are then rebuilt.
-FEATURES_VERSION = 2
+# Bump when tagger_features changes what it computes, or the rules whose spans it reads
+# (3: the speaker and signature rules): cached features are then rebuilt.
+FEATURES_VERSION = 3
 
 
 def data_hash(*dirs: str | Path) -> str:
