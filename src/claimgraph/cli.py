@@ -473,6 +473,34 @@ def train_polnear_command(
     err.print(f"model → {out}", highlight=False)
 
 
+@train_app.command("decoder")
+def train_decoder_command(
+    model: Annotated[Path, typer.Option(help="A trained attribution model folder.")],
+    dev: Annotated[Path, typer.Option(help="PolNeAR dev split, for choosing the decoding.")],
+) -> None:
+    """Choose, on dev, how much surer than O the attribution model must be to mark a Cue or
+    a Content (an O bonus per role) and write it into the model's meta.json. 'claimgraph
+    train polnear' does this at its end; this runs it again on a saved model."""
+    from claimgraph.eval.polnear_train import choose_decoding
+
+    if not (model / "meta.json").is_file():
+        _error_line(f"{model}: no meta.json (not a model folder from 'claimgraph train polnear')")
+        raise typer.Exit(2)
+    if not (dev / "text").is_dir() or not (dev / "attributions").is_dir():
+        _error_line(f"{dev}: expected a folder with text/ and attributions/")
+        raise typer.Exit(2)
+    try:
+        decode = choose_decoding(model, dev)
+    except (ImportError, ValueError) as exc:
+        _error_line(str(exc))
+        raise typer.Exit(1) from None
+    for row in decode["grid"]:
+        print("  ".join(f"{k} {v}" for k, v in row.items()))
+    best = decode["dev"]
+    print("chosen: " + "  ".join(f"{k} {v}" for k, v in best.items()))
+    err.print(f"decoding → {model / 'meta.json'}", highlight=False)
+
+
 @train_app.command("stance")
 def train_stance_command(
     stances: Annotated[Path, typer.Argument(help="FNC-1 stances CSV with gold Stance.")],

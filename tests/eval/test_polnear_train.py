@@ -66,6 +66,18 @@ def test_train_resume_and_evaluate(
     assert "resumed after epoch 1" in (out / "train.log").read_text()
     assert [h["epoch"] for h in json.loads((out / "meta.json").read_text())["history"]] == [0, 1]
 
+    # The decoding is chosen on dev at the end, and can be chosen again on a saved model.
+    from claimgraph.eval.polnear_train import BONUS_GRID
+
+    decode = json.loads((out / "meta.json").read_text())["decode"]
+    assert tuple(decode["o_bonus"]) in BONUS_GRID and len(decode["grid"]) == len(BONUS_GRID)
+    again = runner.invoke(app, ["train", "decoder", "--model", str(out), "--dev", str(dev)])
+    assert again.exit_code == 0, again.output
+    assert "chosen: o_bonus" in again.output
+    assert json.loads((out / "meta.json").read_text())["decode"] == decode
+    missing = runner.invoke(app, ["train", "decoder", "--model", str(dev), "--dev", str(dev)])
+    assert missing.exit_code == 2 and "no meta.json" in missing.output
+
     side = runner.invoke(app, ["eval", "polnear", str(dev), "--model", str(out)])
     assert side.exit_code == 0, side.output
     lines = side.output.splitlines()

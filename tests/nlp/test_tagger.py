@@ -16,6 +16,7 @@ from claimgraph.nlp.tagger import (
     Assembled,
     assemble,
     attributions_from_spans,
+    decode_bonus,
     model_available,
     spans_of,
     unshared,
@@ -88,6 +89,25 @@ def test_assemble_pairs_each_cue_with_its_nearest_content_and_source() -> None:
         ((1, 2), [(2, 5)], (0, 1)),
         ((7, 8), [(8, 10)], (6, 7)),
     ]
+
+
+def test_an_o_bonus_keeps_only_the_spans_the_model_is_surer_of() -> None:
+    # "Moscow said X X X ." with the cue marked at 0.6 and the content at 0.98.
+    source = [B, O, O, O, O, O]
+    content = [O, O, B, I, I, O]
+    symbols = np.zeros((6, 9), dtype=np.int64)
+    symbols[0, 4] = symbols[0, 5] = 1
+    lp = _lp([source, [O] * 6, content])
+    lp[1, 1] = np.log([0.4, 0.6, 1e-6])  # "said": B at 0.6
+    assert [a.cue for a in assemble(symbols, lp)] == [(1, 2)]
+    assert [a.cue for a in assemble(symbols, lp, (0.0, 0.25, 0.0))] == [(1, 2)]
+    assert assemble(symbols, lp, (0.0, 0.5, 0.0)) == []  # 0.4 · e^0.5 > 0.6
+    assert [a.content for a in assemble(symbols, lp, (0.0, 0.0, 0.5))] == [[(2, 5)]]
+
+
+def test_the_decoding_chosen_on_dev_is_read_from_the_model_meta() -> None:
+    assert decode_bonus({"settings": {}}) == (0.0, 0.0, 0.0)  # a model saved before it
+    assert decode_bonus({"decode": {"o_bonus": [0, 0.5, 0.25]}}) == (0.0, 0.5, 0.25)
 
 
 def test_assemble_joins_a_quote_resumed_after_the_cue() -> None:

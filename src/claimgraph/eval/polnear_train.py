@@ -65,7 +65,9 @@ from claimgraph.nlp.tagger import (
 from claimgraph.nlp.tagger_features import ROLES, TokenFeatures, bio_of_spans
 
 __all__ = [
+    "BONUS_GRID",
     "FEATURES_VERSION",
+    "choose_decoding",
     "data_hash",
     "finetune",
     "prepare",
@@ -185,21 +187,68 @@ def dev_scores(modules: list[Any], settings: TaggerSettings, examples: list[dict
                gold: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
     """Decode, assemble and score the tagger (one module, or an ensemble's) on parsed
     examples (the scorer's figures)."""
+    for module in modules:
+        module.eval()
+    scores = log_probs(modules, [_features(ex) for ex in examples], settings.window)
+    return decoded_scores(examples, scores, gold)
+
+
+def decoded_scores(
+    examples: list[dict[str, Any]],
+    scores: list[np.ndarray],
+    gold: dict[str, Any],
+    o_bonus: Sequence[float] = (0.0, 0.0, 0.0),
+) -> dict[str, Any]:
+    """The scorer's figures for the examples' log-probabilities ``scores``, decoded with
+    ``o_bonus`` (``tagger.assemble``)."""
     from claimgraph.eval.polnear import parse_ann
     from claimgraph.export.brat import document_to_brat
     from claimgraph.nlp.claims import doc_to_claims
     from claimgraph.records import Document, content_id
 
-    for module in modules:
-        module.eval()
     pred: dict[str, Any] = {}
-    scores = log_probs(modules, [_features(ex) for ex in examples], settings.window)
     for ex, lp in zip(examples, scores, strict=True):
-        found = assemble(ex["symbols"], lp)
+        found = assemble(ex["symbols"], lp, o_bonus)
         atts = attributions_from_spans(ex["text"], ex["starts"], ex["ends"], found, [])
         document = Document(doc_id=content_id(ex["text"]), text=ex["text"])
         pred[ex["stem"]] = parse_ann(document_to_brat(document, doc_to_claims(document, atts)))
     return score(gold, pred)
+
+
+# The O bonuses tried for Cue and Content (Source keeps 0): the tagger's probabilities are
+# decoded as they are, or made to mark a span only when surer (``choose_decoding``).
+BONUS_GRID = tuple((0.0, c, t) for c in (0.0, 0.25, 0.5, 0.75) for t in (0.0, 0.25, 0.5))
+
+
+def choose_decoding(
+    model_dir: str | Path,
+    dev_dir: str | Path,
+    *,
+    cache: Path | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> dict[str, Any]:
+    """``claimgraph train decoder``: decode the saved tagger's dev log-probabilities with each
+    O bonus of ``BONUS_GRID`` and keep the one with the best relation F1 (the smallest
+    bonus on a tie) in ``meta.json`` under ``decode``; returns that entry."""
+    from claimgraph.nlp.tagger import load_members, members, read_meta
+
+    out = Path(model_dir)
+    meta = read_meta(out)
+    settings = TaggerSettings.saved(meta["settings"])
+    if meta.get("tail"):
+        raise ValueError("choosing the decoding of a model with a fine-tuned MiniLM tail")
+    modules = load_members(out, members(meta))
+    dev = prepare(dev_dir, cache=cache, progress=progress, layers=settings.encoder_layers)
+    gold = load_gold(dev_dir)
+    scores = log_probs(modules, [_features(ex) for ex in dev], settings.window)
+    grid = [
+        {"o_bonus": list(b), **_summary(decoded_scores(dev, scores, gold, b))} for b in BONUS_GRID
+    ]
+    best = max(grid, key=lambda g: (g["relation F1"], -sum(g["o_bonus"])))
+    meta["decode"] = {"o_bonus": best["o_bonus"], "dev": best, "grid": grid}
+    _write_meta(out, meta, f"decoding chosen on dev: {best}")
+    decode: dict[str, Any] = meta["decode"]
+    return decode
 
 
 def _first_stage(settings: dict[str, Any]) -> dict[str, Any]:
@@ -417,6 +466,8 @@ def train_model(
                 f"its top {settings.tune_layers} fine-tuned: {tuned['tail']['file']})"
             )
         _write_meta(out, meta, f"stage two: {tuned['tune']}")
+    if not meta.get("tail"):
+        meta["decode"] = choose_decoding(out, dev_dir, cache=cache, progress=progress)
     return meta
 
 

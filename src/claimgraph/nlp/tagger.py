@@ -42,6 +42,7 @@ __all__ = [
     "TaggerSettings",
     "assemble",
     "attributions_from_spans",
+    "decode_bonus",
     "load_tagger",
     "run_tagger",
     "spans_of",
@@ -253,10 +254,16 @@ class Assembled:
     source: tuple[int, int] | None
 
 
-def assemble(symbols: np.ndarray, lp: np.ndarray) -> list[Assembled]:
-    """Attributions from the decoded spans (see the module docstring)."""
+def assemble(
+    symbols: np.ndarray, lp: np.ndarray, o_bonus: Sequence[float] = (0.0, 0.0, 0.0)
+) -> list[Assembled]:
+    """Attributions from the decoded spans (see the module docstring); ``o_bonus``: per
+    role, added to the log-probability of O before decoding (> 0: fewer, surer spans)."""
     sent = np.cumsum(symbols[:, 4])
     para = np.cumsum(symbols[:, 5])
+    if any(o_bonus):
+        lp = lp.copy()
+        lp[:, :, 0] += np.asarray(o_bonus, dtype=lp.dtype)
     found = {role: spans_of(viterbi(lp[:, k])) for k, role in enumerate(ROLES)}
     cues, contents, sources = found["Cue"], found["Content"], found["Source"]
     pairs = []
@@ -379,7 +386,7 @@ def run_tagger(docs: list[Doc], path: str | None = None, policy: str = "model") 
         rules = [a for a in (doc._.attributions or []) if a.kind != "narrative"]
         starts = [t.idx for t in doc]
         ends = [t.idx + len(t) for t in doc]
-        found = assemble(features.symbols, lp)
+        found = assemble(features.symbols, lp, decode_bonus(tagger.meta))
         atts = attributions_from_spans(
             doc.text, starts, ends, found, rules, doc, widen=policy == "model"
         )
@@ -429,6 +436,12 @@ class LoadedTagger:
     encoder: Any
     meta: dict[str, Any]
     tail: Any = None
+
+
+def decode_bonus(meta: dict[str, Any]) -> tuple[float, ...]:
+    """The O bonus per role chosen on dev for a saved tagger (``meta["decode"]``, written by
+    ``claimgraph train polnear`` or ``claimgraph train decoder``); none for older models."""
+    return tuple(float(b) for b in meta.get("decode", {}).get("o_bonus", (0.0,) * len(ROLES)))
 
 
 def shipped_model_dir() -> Path:
