@@ -22,6 +22,9 @@ polnear``.
    if it beats the first stage (a fine-tuned tail as ``encoder.pt``, float16). Resumable
    from ``tune-checkpoint.pt``; a checkpoint of the first stage stays valid whatever the
    second stage's settings.
+5. The decoding (``choose_decoding``, also ``claimgraph train decoder``): the final model's
+   dev probabilities are decoded with each O bonus of ``BONUS_GRID`` and the best by
+   relation F1 goes into ``meta.json`` (not for a model with a fine-tuned tail).
 
 The output directory holds ``model.pt`` (the tagger's weights), ``best.pt`` (the first
 stage's best epoch), ``encoder.pt`` when the second stage was kept, ``meta.json`` (data

@@ -3,7 +3,8 @@ MiniLM token vectors (the shipped model reads the frozen MiniLM), the parse and 
 own spans (``tagger_features``).
 
 Three BIO layers (one per role) are decoded with Viterbi under the BIO constraint (no I
-after O), and the spans are assembled into attributions:
+after O), O's log-probability raised by the bonus chosen on dev (``meta.json``'s
+``decode``), and the spans are assembled into attributions:
 
 - each Cue span takes the nearest Content span in its sentence or the next/previous one
   of the same paragraph (pairs taken greedily, closest first, one content per cue), plus a
