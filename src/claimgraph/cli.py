@@ -59,6 +59,14 @@ def _error_line(message: str) -> None:
     err.print(f"[red]error[/red] {message}", markup=True, highlight=False, soft_wrap=True)
 
 
+def _require_polnear_split(split: Path) -> None:
+    """Exit with a usage error unless ``split`` holds a PolNeAR split's text/ and
+    attributions/."""
+    if not (split / "text").is_dir() or not (split / "attributions").is_dir():
+        _error_line(f"{split}: expected a folder with text/ and attributions/")
+        raise typer.Exit(2)
+
+
 def _inputs(inputs: list[str] | None) -> list[str]:
     return list(inputs) if inputs else [str(api.example_path())]
 
@@ -434,9 +442,7 @@ def train_polnear_command(
         _error_line(f"--layers {layers!r}: expected comma-separated layer numbers 0–6")
         raise typer.Exit(2) from None
     for split in (train, dev):
-        if not (split / "text").is_dir() or not (split / "attributions").is_dir():
-            _error_line(f"{split}: expected a folder with text/ and attributions/")
-            raise typer.Exit(2)
+        _require_polnear_split(split)
     tune = {"tune_layers": tune_layers, "tune_epochs": tune_epochs}
     settings = TaggerSettings(
         epochs=epochs,
@@ -486,9 +492,7 @@ def train_decoder_command(
     if not (model / "meta.json").is_file():
         _error_line(f"{model}: no meta.json (not a model folder from 'claimgraph train polnear')")
         raise typer.Exit(2)
-    if not (dev / "text").is_dir() or not (dev / "attributions").is_dir():
-        _error_line(f"{dev}: expected a folder with text/ and attributions/")
-        raise typer.Exit(2)
+    _require_polnear_split(dev)
     try:
         decode = choose_decoding(model, dev)
     except (ImportError, ValueError) as exc:

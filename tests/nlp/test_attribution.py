@@ -252,7 +252,8 @@ def test_a_line_attributed_by_punctuation(text: str, expected: tuple[object, ...
     ],
 )
 def test_a_colon_or_dash_alone_does_not_make_an_attribution(text: str) -> None:
-    assert [parts(c, text)[1] for c in attributions(text) if parts(c, text)[1] in ":-—―"] == []
+    marks = (":", "-", "--", "–", "—", "―")
+    assert [parts(c, text)[1] for c in attributions(text) if parts(c, text)[1] in marks] == []
 
 
 def test_a_report_inside_a_speakers_line_is_nested() -> None:

@@ -371,8 +371,7 @@ def train_polnear(
                     "total": round(time.perf_counter() - start, 1)},
     }  # fmt: skip
     shutil.copyfile(out / "best.pt", out / "model.pt")  # (fine-tuning may replace it)
-    (out / "meta.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-    _note(out, f"best epoch {best['epoch']}: {best}")
+    _write_meta(out, meta, f"best epoch {best['epoch']}: {best}")
     return meta
 
 

@@ -383,11 +383,12 @@ def run_tagger(docs: list[Doc], path: str | None = None, policy: str = "model") 
         (doc, doc_features(doc, vecs)) for doc, vecs in zip(docs, vectors, strict=True) if len(doc)
     ]
     scores = log_probs(tagger.modules, [f for _, f in parsed], tagger.settings.window)
+    bonus = decode_bonus(tagger.meta)
     for (doc, features), lp in zip(parsed, scores, strict=True):
         rules = [a for a in (doc._.attributions or []) if a.kind != "narrative"]
         starts = [t.idx for t in doc]
         ends = [t.idx + len(t) for t in doc]
-        found = assemble(features.symbols, lp, decode_bonus(tagger.meta))
+        found = assemble(features.symbols, lp, bonus)
         atts = attributions_from_spans(
             doc.text, starts, ends, found, rules, doc, widen=policy == "model"
         )
