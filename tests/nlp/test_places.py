@@ -435,3 +435,45 @@ def test_a_parish_opening_a_name_the_model_calls_a_person_places_the_town():
 
 def test_a_person_whose_name_opens_with_a_town_is_no_place():
     assert _places("Jackson Smith Jr. said the contractor was charged Friday with assault.") == []
+
+
+def test_mount_and_fort_written_short_are_the_same_names():
+    assert normalise("Mt. Pleasant") == normalise("Mount Pleasant")
+    assert normalise("Ft. Worth") == normalise("Fort Worth")
+    assert normalise("Mountain View") == "mountain view"  # whole words only
+    # Mount Pleasant, Iowa has no "Mt. Pleasant" among its GeoNames names: found anyway.
+    places_ = _places(
+        "Mt. Pleasant Community High School's band placed first at the contest in Iowa City "
+        "and will play in Des Moines in April."
+    )
+    assert ("Mt. Pleasant", "Mount Pleasant", "US") in places_
+    doc = shared_nlp()("Mt. Pleasant Community High School's band placed first in Iowa City.")
+    mp = next(p for p in doc._.places if p.text == "Mt. Pleasant")
+    assert places.km(mp.lat, mp.lon, 40.96, -91.56) < 20  # Iowa, not South Carolina
+
+
+def test_a_nickname_of_a_town_is_no_name_for_it():
+    # GeoNames lists "The Fort" for Augusta, Maine and "The River" for New Brunswick, N.J.
+    gaz = places.gazetteer()
+    assert not any(e.name == "Augusta" for e in gaz.lookup("Fort"))
+    assert not any(e.name == "New Brunswick" for e in gaz.lookup("River"))
+    assert any(e.name == "Augusta" for e in gaz.lookup("Augusta"))
+
+
+def test_a_town_of_that_very_name_beats_a_town_it_is_another_name_of():
+    # "Greenwood" is also a GeoNames name of Kansas City (475,000); Greenwood, Indiana is one.
+    s = "A Greenwood man was arrested on Tuesday, police said."
+    assert ("Greenwood", "Greenwood", "US") in _places(s)
+    # … but "St. Petersburg" is Saint Petersburg's own name, written short.
+    assert ("St. Petersburg", "Saint Petersburg", "RU") in _places(
+        "Putin spoke in St. Petersburg and Moscow on Friday."
+    )
+
+
+def test_a_region_counts_no_larger_than_its_share_of_its_country():
+    gaz = places.gazetteer()
+    parish = next(
+        e for e in gaz.lookup("Saint Thomas") if e.kind == "region" and e.country_code == "BB"
+    )
+    state = next(e for e in gaz.lookup("Texas") if e.kind == "region")
+    assert parish.population < 100_000 < state.population

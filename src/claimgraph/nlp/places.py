@@ -159,6 +159,9 @@ _LEADING = re.compile(r"^(?:the|al|el|ar|as|ad|ash|an|at|az)\s+")
 _STRIP = re.compile(r"['’`ʿʾ.]")
 _SPACE = re.compile(r"[\s\-‐‑–—_/]+")
 _DASHES = re.compile(r"\s*[–—]\s*")
+_SHORT = {"mount": "mt", "fort": "ft"}
+_LONG_HINT = re.compile("mount|fort")
+_LONG_WORD = re.compile(r"\b(?:mount|fort)\b")
 # Months, weekdays and the like are towns somewhere; as lone capitalised words they are not.
 _NOT_PLACES = frozenset(
     {
@@ -296,7 +299,9 @@ def normalise(text: str) -> str:
         s = unicodedata.normalize("NFKD", text)
         s = "".join(c for c in s if not unicodedata.combining(c)).casefold()
     s = _SPACE.sub(" ", _STRIP.sub("", s)).strip()
-    return _LEADING.sub("", s)
+    s = _LEADING.sub("", s)
+    # "Mt. Pleasant" and "Mount Pleasant", "Ft. Worth" and "Fort Worth" are one name.
+    return _LONG_WORD.sub(lambda w: _SHORT[w[0]], s) if _LONG_HINT.search(s) else s
 
 
 def _latin(name: str) -> bool:
@@ -445,10 +450,17 @@ def build_gazetteer() -> Gazetteer:
         )
         add(cont["name"], e)
     regions: dict[tuple[str, str], Entry] = {}
-    for cc, a1, a2, lat, lon, _towns, gid, code in _data_lines("place_regions.tsv"):
+    region_rows = _data_lines("place_regions.tsv")
+    # A first-level region counts as a large place, but not larger than its share of its
+    # country: a parish of Barbados ("Saint Thomas") is no match for a town of 40,000.
+    shares = Counter(row[0] for row in region_rows if not row[2])
+    for cc, a1, a2, lat, lon, _towns, gid, code in region_rows:
         kind = "county" if a2 else "region"
         y, x = (float(lat), float(lon)) if a2 else points.get((cc, a1), (float(lat), float(lon)))
-        e = Entry(int(gid) if gid else None, a2 or a1, cc, y, x, "A", _REGION_POP[kind], kind, code)
+        pop = _REGION_POP[kind]
+        if not a2 and cc in countries:
+            pop = max(1, min(pop, countries[cc].population // shares[cc]))
+        e = Entry(int(gid) if gid else None, a2 or a1, cc, y, x, "A", pop, kind, code)
         add(a2 or a1, e)
         if not a2:
             regions[(cc, a1)] = e
@@ -475,8 +487,16 @@ def build_gazetteer() -> Gazetteer:
             continue
         for alt in c["alternatenames"]:
             # Only Latin-script names as written in English news; codes (IATA "PMS") and
-            # lower-case transliterations would match ordinary words.
-            if len(alt) > 3 and alt[0].isupper() and not alt.isupper() and _latin(alt):
+            # lower-case transliterations would match ordinary words, and so would local
+            # nicknames once their article goes ("The Fort" for Augusta, "The River" for
+            # New Brunswick, "The Falls" for Trenton).
+            if (
+                len(alt) > 3
+                and alt[0].isupper()
+                and not alt.isupper()
+                and _latin(alt)
+                and not alt.startswith("The ")
+            ):
                 add(alt, e)
     for alias, target in _data_lines("place_aliases.tsv"):
         kind, _, ref = target.partition(":")
@@ -855,6 +875,18 @@ def _state_like(m: _Mention) -> bool:
     return any(c.kind == "region" and (c.country_code, c.admin1) not in seats for c in m.candidates)
 
 
+# A town the name is only another name of ("Greenwood" for Kansas City, "Middlesex" for New
+# Brunswick) fits worse than a town of that very name, by about 30 times the population.
+_OTHER_NAME = 1.5
+_SAINT = re.compile(r"\bsaint(e?)\b")
+
+
+def _saintless(name: str) -> str:
+    """``normalise`` with "Saint" written "St." as news does: the same name, for telling a
+    town's own name from another of its names ("St. Petersburg" is Saint Petersburg's)."""
+    return _SAINT.sub(r"st\1", normalise(name))
+
+
 def _scorer(
     m: _Mention,
     ccs: Counter[str],
@@ -868,9 +900,12 @@ def _scorer(
     top_cc = ccs.most_common(1)[0][0] if ccs else None
     support = _support(votes, normalise(m.text)) if votes and len(m.candidates) > 1 else None
     seats = _seats(m)
+    own = _saintless(m.text)
 
     def score(e: Entry) -> float:
         s = _prior(e)
+        if e.kind == "city" and _saintless(e.name) != own:
+            s -= _OTHER_NAME
         if e.country_code:
             if e.country_code == top_cc:
                 s += _TOP_COUNTRY
