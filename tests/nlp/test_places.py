@@ -477,3 +477,14 @@ def test_a_region_counts_no_larger_than_its_share_of_its_country():
     )
     state = next(e for e in gaz.lookup("Texas") if e.kind == "region")
     assert parish.population < 100_000 < state.population
+
+
+def test_a_name_that_qualifies_a_person_is_a_town_not_a_country():
+    # "a Lebanese woman" would be the country's; "a Lebanon woman" is a town's, every time.
+    s = (
+        "A Lebanon woman accused of murdering her daughter appeared in court. "
+        "Lebanon officials declined to comment."
+    )
+    found = [(t, cc) for t, _n, cc in _places(s) if t == "Lebanon"]
+    assert found == [("Lebanon", "US"), ("Lebanon", "US")]
+    assert ("Lebanon", "Lebanon", "LB") in _places("Israel and Lebanon agreed on a border.")

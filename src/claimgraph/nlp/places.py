@@ -560,6 +560,7 @@ class _Mention:
     strong: bool  # the model says place, or the context does
     admin: bool = False  # followed by "province", "county" …
     demonym: bool = False
+    town: bool = False  # its name qualifies a person somewhere ("a Lebanon woman")
 
 
 def _candidates(gaz: Gazetteer, text: str) -> list[Entry]:
@@ -933,6 +934,8 @@ def _scorer(
             s += 5.0
         elif e.kind == "region" and (e.country_code, e.admin1) in seats:
             s -= 3.0
+        if m.town and e.kind == "country":
+            s -= _TOWN_NOT_COUNTRY
         return s
 
     return score
@@ -1076,6 +1079,24 @@ def _region_words(doc: Doc, mentions: list[_Mention]) -> None:
             m.admin = True
 
 
+# People of a country are named by its demonym ("a Lebanese woman"); a name that qualifies a
+# person ("a Lebanon woman", "a Jordan man") is a town's, in all its mentions.
+_PERSON_NOUNS = _RESIDENT_NOUNS - {"police", "area", "firefighters"}
+_TOWN_NOT_COUNTRY = 10.0  # decisive: a country is not named so
+
+
+def _resident_words(doc: Doc, mentions: list[_Mention]) -> None:
+    """Mark every mention of a name that somewhere qualifies a person as a town's."""
+    towns = {
+        normalise(m.text)
+        for m in mentions
+        if m.end < len(doc) and doc[m.end].lower_ in _PERSON_NOUNS and _town(m)
+    }
+    for m in mentions:
+        if normalise(m.text) in towns:
+            m.town = True
+
+
 def _short_county_names(mentions: list[_Mention]) -> None:
     """A name whose "… County" (or "Parish") the article also names is that county when it
     stands alone: local news writes "DeKalb" for DeKalb County after naming it once."""
@@ -1099,6 +1120,7 @@ def geocode_places(doc: Doc) -> None:
     mentions = _mentions(doc, gaz)
     _short_county_names(mentions)
     _region_words(doc, mentions)
+    _resident_words(doc, mentions)
     body = doc._.body_start or 0
     dateline_cc = None
     if body > 0:
