@@ -257,9 +257,7 @@ def eval_polnear(
     )
     from claimgraph.nlp.pipeline import build_nlp, shared_nlp
 
-    if not (directory / "text").is_dir():
-        _error_line(f"{directory}: expected a folder with text/ and attributions/")
-        raise typer.Exit(2)
+    _require_polnear_split(directory)
     total = len(list_articles(directory, limit))
     systems: dict[str, Any] = {}
     try:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+import claimgraph
 from claimgraph.cli import app
 from claimgraph.eval.polnear import list_articles
 
@@ -193,12 +194,25 @@ def test_train_help_states_the_settings_defaults_of_stage_two() -> None:
     assert f"(default {TaggerSettings.tune_layers})" in layers
 
 
-def test_train_rejects_a_folder_that_is_not_a_split(tmp_path: Path) -> None:
-    result = CliRunner().invoke(
-        app, ["train", "polnear", "--train", str(tmp_path), "--dev", str(tmp_path)]
-    )
-    assert result.exit_code == 2
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["train", "polnear", "--train", "{d}", "--dev", "{d}"],
+        ["train", "decoder", "--model", "{shipped}", "--dev", "{d}"],
+        ["eval", "polnear", "{d}", "--model", "shipped"],
+    ],
+)
+def test_polnear_commands_reject_a_folder_that_is_not_a_split(
+    tmp_path: Path, command: list[str]
+) -> None:
+    # texts without their attributions/ folder: a one-line usage error, no traceback
+    (tmp_path / "text").mkdir()
+    (tmp_path / "text" / "a.txt").write_text("The minister said taxes would rise.", "utf-8")
+    shipped = Path(claimgraph.__file__).parent / "data" / "attribution_model"
+    result = CliRunner().invoke(app, [w.format(d=tmp_path, shipped=shipped) for w in command])
+    assert result.exit_code == 2, result.output
     assert "expected a folder with text/ and attributions/" in result.output
+    assert "Traceback" not in result.output
 
 
 @pytest.mark.parametrize("layers", ["7", "3,x", ""])
