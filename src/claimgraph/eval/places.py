@@ -88,7 +88,8 @@ def format_scores(res: dict) -> str:
 
 
 def load_gold(path: str | Path, limit: int | None = None) -> list[dict[str, Any]]:
-    """Gold documents, one JSON object a line; a bad line is skipped with a clear error."""
+    """Gold documents, one JSON object a line. A bad line raises ``ValueError`` naming it: scores
+    over part of a gold file would mislead, so the evaluation stops there."""
     docs: list[dict[str, Any]] = []
     with open(path, encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
