@@ -488,3 +488,14 @@ def test_a_name_that_qualifies_a_person_is_a_town_not_a_country():
     found = [(t, cc) for t, _n, cc in _places(s) if t == "Lebanon"]
     assert found == [("Lebanon", "US"), ("Lebanon", "US")]
     assert ("Lebanon", "Lebanon", "LB") in _places("Israel and Lebanon agreed on a border.")
+
+
+def test_a_town_name_that_is_a_persons_surname_here_is_the_person():
+    s = (
+        "Elizabeth Fairfield, a mother accused of murdering her daughter, appeared in court. "
+        "Fairfield's lawyers asked for more time, and Fairfield did not speak."
+    )
+    assert not any(t == "Fairfield" for t, _n, _cc in _places(s))
+    # … unless the words around it say place
+    s2 = "Elizabeth Fairfield grew up in Fairfield, Connecticut, and moved to Boston."
+    assert any(t == "Fairfield" for t, _n, _cc in _places(s2))

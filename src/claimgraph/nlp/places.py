@@ -1097,6 +1097,32 @@ def _resident_words(doc: Doc, mentions: list[_Mention]) -> None:
             m.town = True
 
 
+def _not_surnames(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+    """The mentions less those of a town's name that is a person's surname in the article
+    ("Elizabeth Fairfield" … "Fairfield's defense team"), unless the words around say place
+    ("in Fairfield", "Fairfield, Conn."). Countries and states are kept ("Jack Georgia" is
+    rare; "Georgia" is not)."""
+    surnames = {
+        e[-1].text
+        for e in doc.ents
+        if e.label_ == "PERSON"
+        and len(e) > 1
+        # not the model's "Village Malakal"
+        and not any(t.lower_ in _SETTLEMENT_WORDS for t in e[:-1])
+    }
+    if not surnames:
+        return mentions
+    kept = []
+    for m in mentions:
+        if m.text in surnames and all(c.kind in _LOCAL_KINDS for c in m.candidates):
+            prev = doc[m.start - 1].lower_ if m.start > 0 else ""
+            nxt = doc[m.end].text if m.end < len(doc) else ""
+            if prev not in _AT_PLACE and nxt != ",":
+                continue
+        kept.append(m)
+    return kept
+
+
 def _short_county_names(mentions: list[_Mention]) -> None:
     """A name whose "… County" (or "Parish") the article also names is that county when it
     stands alone: local news writes "DeKalb" for DeKalb County after naming it once."""
@@ -1117,7 +1143,7 @@ def _short_county_names(mentions: list[_Mention]) -> None:
 def geocode_places(doc: Doc) -> None:
     """Set ``doc._.places`` to the geocoded place mentions of ``doc``."""
     gaz = gazetteer()
-    mentions = _mentions(doc, gaz)
+    mentions = _not_surnames(doc, _mentions(doc, gaz))
     _short_county_names(mentions)
     _region_words(doc, mentions)
     _resident_words(doc, mentions)
