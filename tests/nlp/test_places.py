@@ -499,3 +499,13 @@ def test_a_town_name_that_is_a_persons_surname_here_is_the_person():
     # … unless the words around it say place
     s2 = "Elizabeth Fairfield grew up in Fairfield, Connecticut, and moved to Boston."
     assert any(t == "Fairfield" for t, _n, _cc in _places(s2))
+
+
+def test_canadian_province_abbreviations_and_chinese_regions_without_designator():
+    places_ = _places("Wildfires spread near Kelowna, B.C., and in northern Sask. on Monday.")
+    assert ("B.C.", "British Columbia", "CA") in places_
+    gaz = places.gazetteer()
+    for bare in ("Xinjiang", "Tibet", "Guangxi", "Ningxia"):
+        assert any(e.kind == "region" and e.country_code == "CN" for e in gaz.lookup(bare)), bare
+    # a municipality keeps its city: "Shanghai" is no "Shanghai Shi"
+    assert ("Shanghai", "Shanghai", "CN") in _places("Prices rose in Shanghai on Monday.")

@@ -153,7 +153,8 @@ def _joins(doc: Doc, i: int) -> bool:
 
 _REGION_DESIGNATOR = re.compile(
     r"^(?:Muhafazat|Province of|Provincia de|Provincia di|Departamento de|Estado de) "
-    r"| (?:Sheng|Zizhiqu|Province|Governorate|Oblast|Voivodeship|Region|Prefecture|Rayon)$"
+    r"| (?:(?:Uygur |Zhuangzu |Huizu )?Zizhiqu|Autonomous Region|Sheng|Province|Governorate"
+    r"|Oblast|Voivodeship|Region|Prefecture|Rayon)$"
 )
 _LEADING = re.compile(r"^(?:the|al|el|ar|as|ad|ash|an|at|az)\s+")
 _STRIP = re.compile(r"['’`ʿʾ.]")
