@@ -509,3 +509,16 @@ def test_canadian_province_abbreviations_and_chinese_regions_without_designator(
         assert any(e.kind == "region" and e.country_code == "CN" for e in gaz.lookup(bare)), bare
     # a municipality keeps its city: "Shanghai" is no "Shanghai Shi"
     assert ("Shanghai", "Shanghai", "CN") in _places("Prices rose in Shanghai on Monday.")
+
+
+def test_a_capital_opening_a_wire_story_without_its_dash_is_the_dateline():
+    # TR-News keeps "WASHINGTON Barack Obama …" without the dash; British context and a
+    # later bare "Washington" must not make it Washington, Tyne and Wear.
+    text = (
+        "WASHINGTON Christopher Steele, a former officer of Britain's intelligence service, "
+        "wrote the reports in London. Officials in Washington declined to comment."
+    )
+    found = {
+        (p.text, p.geonameid) for p in shared_nlp()(text)._.places if p.text.lower() == "washington"
+    }
+    assert found == {("WASHINGTON", 4140963), ("Washington", 4140963)}

@@ -562,6 +562,7 @@ class _Mention:
     admin: bool = False  # followed by "province", "county" …
     demonym: bool = False
     town: bool = False  # its name qualifies a person somewhere ("a Lebanon woman")
+    dateline: bool = False  # a dateline settled its sense ("WASHINGTON —", the capital)
 
 
 def _candidates(gaz: Gazetteer, text: str) -> list[Entry]:
@@ -642,8 +643,13 @@ def _inline_datelines(doc: Doc, gaz: Gazetteer, taken: bytearray) -> list[_Menti
                 k += 1
         if k + 2 < n and doc[k].text == "(" and doc[k + 2].text == ")":
             k += 3  # "(AP)"
-        if not (k < n and doc[k].text in _DATELINE_DASHES):
+        dashed = k < n and doc[k].text in _DATELINE_DASHES
+        # A wire story that lost its dateline's dash opens with the capital alone:
+        # "WASHINGTON Barack Obama pardoned …" (then only a capital counts).
+        opening = i == 0 and k == j < n and doc[k].is_title
+        if not (dashed or opening):
             continue
+        capital = False
         for e in range(j, i, -1):
             cands = [
                 c for c in _candidates(gaz, doc[i:e].text) if c.kind in ("city", "county", "alias")
@@ -653,8 +659,11 @@ def _inline_datelines(doc: Doc, gaz: Gazetteer, taken: bytearray) -> list[_Menti
                 # A wire dateline names a capital alone ("WASHINGTON —"); local papers name
                 # their own towns alone too ("COLUMBUS —" in Nebraska), so only a capital.
                 cands = [big]
+                capital = True
+            elif not dashed:
+                cands = []
             if cands:
-                out.append(_Mention(i, e, doc[i:e].text, cands, True))
+                out.append(_Mention(i, e, doc[i:e].text, cands, True, dateline=capital))
                 taken[i:e] = b"\x01" * (e - i)
                 break
     return out
@@ -1156,6 +1165,7 @@ def geocode_places(doc: Doc) -> None:
             mentions = [m for m in mentions if m.start >= dl.end] + [dl]
             mentions.sort(key=lambda m: m.start)
             dl.candidates = [max(dl.candidates, key=_prior)]
+            dl.dateline = True
             dateline_cc = dl.candidates[0].country_code
     # A place the model mislabelled: believe the gazetteer only for names that are rarely
     # anything else, or when the words around it say place. Those believed count as
@@ -1303,9 +1313,9 @@ def geocode_places(doc: Doc) -> None:
     )
     if resolved:
         picks = resolve(admins + resolved)
-    # One sense per discourse: a name a qualifier decided once ("Springfield, Ohio") is that
-    # place in its other, unqualified mentions.
-    qualified = {normalise(m.text): e for m, e, q in picks if q}
+    # One sense per discourse: a name a qualifier decided once ("Springfield, Ohio"), or a
+    # wire dateline ("WASHINGTON —" the capital), is that place in its other mentions.
+    qualified = {normalise(m.text): e for m, e, q in picks if q or m.dateline}
     places: list[Place] = []
     for m, e, q in picks:
         if not q:
