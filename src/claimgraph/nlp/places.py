@@ -828,6 +828,16 @@ def _qualifier(doc: Doc, m: _Mention, by_start: dict[int, _Mention]) -> _Mention
     return None
 
 
+def _listed_on(doc: Doc, q: _Mention, by_start: dict[int, _Mention]) -> bool:
+    """Whether another place follows ``q`` in a list ("Rongo, Siaya, Kisumu", "… and …"):
+    then ``q`` is one more item, not the state of the name before it."""
+    if q.end < len(doc) and doc[q.end].text in (",", "and", "or"):
+        return q.end + 1 in by_start or (
+            q.end + 2 in by_start and doc[q.end + 1].lower_ in ("and", "or")
+        )
+    return False
+
+
 def _qualifying(q: _Mention, m: _Mention) -> Entry | None:
     """The state or country among the senses of ``q``, the place after "``m``,", that holds
     one of ``m``'s ("Buffalo, New York": the state, not the city), if any."""
@@ -1279,12 +1289,22 @@ def geocode_places(doc: Doc) -> None:
             )
             q = None if listed else _qualifier(doc, m, by_start)
             qual = None
+            coarse = None  # the state of a town too small for the gazetteer
             if q is not None:
                 qual = _qualifying(q, m)
                 if qual is not None:
                     as_qualifier[q.start] = qual
                 else:
                     qual = max(q.candidates, key=_prior)
+                    if (
+                        qual.kind == "region"
+                        and all(c.kind in _LOCAL_KINDS for c in m.candidates)
+                        and any(c.country_code == qual.country_code for c in m.candidates)
+                        and not _listed_on(doc, q, by_start)
+                    ):
+                        # "Belgrade, Minn.": no Belgrade of Minnesota here (fewer than 1,000
+                        # people), so Minnesota, not Serbia.
+                        coarse = qual
             same_kind = "region" if after_region else None
             for other in (by_start.get(m.end + 1), by_start.get(m.end + 2)):
                 # ("California, Louisiana and Virginia"; not "Homs and Aleppo", cities)
@@ -1296,8 +1316,12 @@ def geocode_places(doc: Doc) -> None:
                 ):
                     same_kind = "region"
             score = scorer(m, admins, qual, same_kind)
-            e = as_qualifier.get(m.start) or _choose(
-                m, score, nearby.get(normalise(m.text)), prev.country_code if listed else None
+            e = (
+                as_qualifier.get(m.start)
+                or coarse
+                or _choose(
+                    m, score, nearby.get(normalise(m.text)), prev.country_code if listed else None
+                )
             )
             chosen[m.end] = e
             picks.append((m, e, qual is not None and len(m.candidates) > 1))
