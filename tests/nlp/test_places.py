@@ -532,3 +532,9 @@ def test_a_town_too_small_for_the_gazetteer_is_placed_in_the_state_that_follows_
     # … but a list goes on after a place: "Rongo, Siaya and Kisumu" are three places
     s = "Cases were reported in Rongo, Siaya and Kisumu, Kenyan officials said."
     assert ("Rongo", "Rongo", "KE") in _places(s)
+
+
+def test_generic_words_of_a_longer_name_are_no_places():
+    # Iceland's other name "Island", Somalia's region "Bay", Cameroon's "South-West"
+    s = "Ferries to Waiheke Island and Mahim Bay stopped; South West England flooded."
+    assert not any(cc in ("IS", "SO", "CM") for _t, _n, cc in _places(s))

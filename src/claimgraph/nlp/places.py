@@ -219,6 +219,11 @@ _NOT_PLACES = frozenset(
         "southwest",
         "southeast",
         "north west",
+        "north east",
+        "south west",
+        "south east",
+        "island",  # Iceland's "Island" ("Waiheke Island" unrecognised leaves the last word)
+        "bay",
         "council",
         "hall",
         "lakes",
