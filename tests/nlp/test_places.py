@@ -538,3 +538,13 @@ def test_generic_words_of_a_longer_name_are_no_places():
     # Iceland's other name "Island", Somalia's region "Bay", Cameroon's "South-West"
     s = "Ferries to Waiheke Island and Mahim Bay stopped; South West England flooded."
     assert not any(cc in ("IS", "SO", "CM") for _t, _n, cc in _places(s))
+
+
+def test_british_counties_are_places_and_a_canadian_namesake_keeps_its_context():
+    uk = "Flooding hit Surrey and Suffolk; farms in Fife, Scotland were cut off, the UK said."
+    found = {(t, cc) for t, _n, cc in _places(uk)}
+    assert {("Surrey", "GB"), ("Suffolk", "GB"), ("Fife", "GB")} <= found
+    assert ("Surrey", "Surrey", "CA") in _places("Police in Surrey, B.C., and Vancouver said.")
+    # a British area named after its city is left to the city
+    gaz = places.gazetteer()
+    assert not any(e.kind == "county" and e.country_code == "GB" for e in gaz.lookup("Manchester"))
