@@ -522,6 +522,12 @@ def test_a_capital_opening_a_wire_story_without_its_dash_is_the_dateline():
         (p.text, p.geonameid) for p in shared_nlp()(text)._.places if p.text.lower() == "washington"
     }
     assert found == {("WASHINGTON", 4140963), ("Washington", 4140963)}
+    # … also with the wire's name after it
+    text = "WASHINGTON (RNS) Evangelical leaders in Greenville, N.C. praised the president."
+    assert next((p.text, p.geonameid) for p in shared_nlp()(text)._.places) == (
+        "WASHINGTON",
+        4140963,
+    )
 
 
 def test_a_town_too_small_for_the_gazetteer_is_placed_in_the_state_that_follows_it():
