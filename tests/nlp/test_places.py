@@ -554,3 +554,15 @@ def test_british_counties_are_places_and_a_canadian_namesake_keeps_its_context()
     # a British area named after its city is left to the city
     gaz = places.gazetteer()
     assert not any(e.kind == "county" and e.country_code == "GB" for e in gaz.lookup("Manchester"))
+
+
+def test_seas_rivers_mountains_and_world_regions_are_places():
+    s = (
+        "Ships crossed the Black Sea and the South China Sea; the Euphrates flooded below the "
+        "Ural Mountains of Russia, and aid reached West Africa and Java, Indonesia."
+    )
+    names = {n for _t, n, _cc in _places(s)}
+    assert {"Black Sea", "South China Sea", "Euphrates", "Ural Mountains", "West Africa"} <= names
+    assert ("Java", "Java", "ID") in _places(s)  # the island, not a village of Georgia
+    # a firm is not the river
+    assert not any(t == "Amazon" for t, _n, _cc in _places("Amazon said sales rose in May."))
