@@ -364,3 +364,23 @@ def test_earlier_or_later_in_a_unit_without_publication_date_keeps_the_unit() ->
     assert _narrow("later", may, None) == "2016-05"
     assert _narrow("earlier", may, None) == "2016-05"
     assert _narrow("later", may, dt.date(2016, 5, 10)) == "2016-05-11/2016-05-31"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # a date that is moved, or looked ahead to, is the nearer of its two occurrences
+        ("The partnership extended to Nov. 20 its offer for the shares.", "2017-11-20"),
+        ("The regulator gave the bidder until mid-November to answer.", "2017-11-11/2017-11-20"),
+        ("Officials gave no reason for the Jan. 14 deadline.", "2018-01-14"),
+        ("The company is calling for the redemption on Dec. 7 of its shares.", "2017-12-07"),
+        # … a weekday stays in the past ("the Tuesday deadline" was this week's)
+        ("Shareholders tendered 99% of the shares by the Tuesday deadline.", "2017-10-03"),
+        # … and a plain past clause keeps the past year
+        ("The ministry said on November 20 that the convoy had left.", "2016-11-20"),
+    ],
+)
+def test_find_dates_moved_or_awaited_dates_are_the_nearer(
+    nlp: Language, text: str, value: str
+) -> None:
+    assert [d[0] for d in dates_of(nlp, text)] == [value]

@@ -277,6 +277,14 @@ _FUTURE_GOVERNORS = frozenset(
     {"set", "schedule", "expect", "plan", "go", "slate", "intend", "aim", "hope", "due",
      "want", "seek", "propose", "agree", "promise", "vow", "threaten", "prepare"}
 )  # fmt: skip
+# Verbs that move a date, and words that look ahead to one: a calendar date they govern is the
+# nearer of its past and next occurrence, whatever the tense ("extended to Nov. 20", "gave it
+# until mid-November", "the Jan. 14 deadline"); tense "near". A weekday stays in the past
+# ("the Tuesday deadline", "until Thursday, they had not …").
+_RESCHEDULING = frozenset(
+    {"extend", "postpone", "delay", "defer", "reschedule", "adjourn", "set", "schedule"}
+)
+_AHEAD_WORDS = frozenset({"until", "till", "deadline"})
 _WEEKDAY_IN = re.compile(rf"\b(?:{_WD})\b")
 
 Unit = tuple[str, dt.date]  # (day | week | month | quarter | year, a day inside the unit)
@@ -396,7 +404,7 @@ def _parse_explicit(text: str, pub: dt.date | None, tense: str) -> Unit | None:
         if not _YEAR.search(text):
             return None
         pub = dt.date(2000, 1, 1)  # the base does not matter when the year is given
-    if tense == "present" and not _YEAR.search(text):
+    if tense in ("present", "near") and not _YEAR.search(text):
         past = _parse_explicit(text, pub, "past")
         future = _parse_explicit(text, pub, "future")
         if past is None or future is None:
@@ -591,7 +599,7 @@ def _resolve_core(text: str, state: _State, tense: str) -> Unit | None:
                 pass
             elif rel in ("last", "past"):
                 year -= month >= pub.month
-            elif tense == "future" or (tense == "present" and 0 < ahead <= 6):
+            elif tense == "future" or (tense in ("present", "near") and 0 < ahead <= 6):
                 year += month < pub.month
             else:
                 year -= month > pub.month
@@ -668,11 +676,12 @@ def _resolve_text(text: str, state: _State, tense: str) -> tuple[str, Unit] | No
 
 
 def _tense(span: Span) -> str:
-    """ "past", "present" or "future": the tense of the clause that governs ``span``.
+    """ "past", "present", "future" or "near": the tense of the clause that governs ``span``.
 
     Future: "will meet on Tuesday", "is to resume Monday", "set to expire Nov. 6",
     "payable Dec. 15". Present: "the offer expires Nov. 6", "meets Monday" (news use the
-    present for what is scheduled). Anything else, and no verb, is past.
+    present for what is scheduled). Near: a date that a rescheduling verb or "until" /
+    "deadline" governs ("extended to Nov. 20"). Anything else, and no verb, is past.
     """
     tok = span.root
     if tok.dep_ == "poss":
@@ -680,6 +689,8 @@ def _tense(span: Span) -> str:
     for _ in range(6):
         if tok.lower_ in _FUTURE_HEADS:
             return "future"
+        if tok.lower_ in _AHEAD_WORDS:
+            return "near"
         if (tok.pos_ in ("VERB", "AUX") and tok.dep_ not in ("amod", "acl")) or tok.head is tok:
             break
         tok = tok.head
@@ -697,6 +708,10 @@ def _tense(span: Span) -> str:
         return "present"  # "asked it to respond by Oct. 31": either way, the nearer
     if any(c.tag_ == "MD" for c in aux):
         return "present"  # "would leave on Tuesday", "could come as early as Tuesday"
+    if tok.lemma_ in _RESCHEDULING:
+        return "near"  # "extended to Nov. 20", "has set Nov. 10 as the deadline"
+    if tok.tag_ == "VBG" and any(c.lower_ in ("is", "are", "am") for c in aux):
+        return "present"  # "is calling for the redemption on Dec. 7"
     if tok.tag_ in ("VBZ", "VBP") and not any(c.lemma_ == "have" for c in aux):
         return "present"
     if tok.tag_ == "VB" and any(c.tag_ in ("VBZ", "VBP") for c in aux):
