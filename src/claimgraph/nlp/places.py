@@ -161,7 +161,6 @@ _STRIP = re.compile(r"['’`ʿʾ.]")
 _SPACE = re.compile(r"[\s\-‐‑–—_/]+")
 _DASHES = re.compile(r"\s*[–—]\s*")
 _SHORT = {"mount": "mt", "fort": "ft"}
-_LONG_HINT = re.compile("mount|fort")
 _LONG_WORD = re.compile(r"\b(?:mount|fort)\b")
 # Months, weekdays and the like are towns somewhere; as lone capitalised words they are not.
 _NOT_PLACES = frozenset(
@@ -307,7 +306,7 @@ def normalise(text: str) -> str:
     s = _SPACE.sub(" ", _STRIP.sub("", s)).strip()
     s = _LEADING.sub("", s)
     # "Mt. Pleasant" and "Mount Pleasant", "Ft. Worth" and "Fort Worth" are one name.
-    return _LONG_WORD.sub(lambda w: _SHORT[w[0]], s) if _LONG_HINT.search(s) else s
+    return _LONG_WORD.sub(lambda w: _SHORT[w[0]], s)
 
 
 def _latin(name: str) -> bool:
