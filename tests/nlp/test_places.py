@@ -573,3 +573,17 @@ def test_only_the_largest_town_of_the_capitals_name_is_the_capital():
     # States matched it and got the capital's weight.
     capitals = [e for e in places.gazetteer().lookup("Washington") if e.capital]
     assert [e.geonameid for e in capitals] == [4140963]
+
+
+def test_a_lower_case_part_word_is_no_part_of_the_name():
+    # "in north Arlington" is a part of Arlington, not North Arlington, New Jersey
+    from spacy.tokens import Span
+
+    doc = shared_nlp()("Dallas officials approved a drilling site in north Arlington on Tuesday.")
+    start = next(t.i for t in doc if t.text == "north")
+    doc.ents = [e for e in doc.ents if e.label_ != "GPE" or e.text == "Dallas"] + [
+        Span(doc, start, start + 2, "GPE")
+    ]
+    geocode_places(doc)
+    found = [(p.text, p.geonameid) for p in doc._.places if "Arlington" in p.text]
+    assert found == [("Arlington", 4671240)]

@@ -586,9 +586,21 @@ def _candidates(gaz: Gazetteer, text: str) -> list[Entry]:
     return gaz.lookup(text)
 
 
+# Lower-case words before a name that say which part of it ("in north Arlington"): not
+# "North Arlington", New Jersey.
+_PART_WORDS = frozenset(
+    {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+     "northeast", "northwest", "southeast", "southwest", "central", "downtown", "greater"}
+)  # fmt: skip
+
+
 def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
-    """Drop a leading "the" and a trailing possessive from an entity's tokens."""
-    while start < end and doc[start].lower_ in ("the", "'s", "’s"):
+    """Drop a leading "the" or lower-case part word ("north", "downtown") and a trailing
+    possessive from an entity's tokens."""
+    while start < end and (
+        doc[start].lower_ in ("the", "'s", "’s")
+        or (doc[start].is_lower and doc[start].text in _PART_WORDS)
+    ):
         start += 1
     while end > start and doc[end - 1].lower_ in ("'s", "’s", "'", "’"):
         end -= 1
