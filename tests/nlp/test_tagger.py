@@ -138,6 +138,21 @@ def test_attributions_keep_the_rules_metadata_where_cues_agree() -> None:
     assert (narrow.content, wide.content) == ([(19, 38)], [(12, 38)])
 
 
+def test_a_widened_content_never_shares_a_character_with_the_models_cue() -> None:
+    # The rules' cue is "expressed", their content "deep concern about the policy"; the
+    # model's cue is "expressed deep concern about", its content "the policy". PolNeAR never
+    # lets a cue and its content overlap, so widening stops at the model's cue.
+    text = "Groups expressed deep concern about the policy"
+    starts = [0, 7, 17, 22, 30, 36, 40]
+    ends = [6, 16, 21, 29, 35, 39, 46]
+    rule = Attribution(cue=(7, 16), cue_lemma="express", content=[(17, 46)], kind="indirect",
+                       source=(0, 6), rule="dobj")  # fmt: skip
+    found = [Assembled((1, 5), [(5, 7)], (0, 1))]
+    (att,) = attributions_from_spans(text, starts, ends, found, [rule], widen=True)
+    assert text[slice(*att.cue)] == "expressed deep concern about"
+    assert [text[s:e] for s, e in att.content] == ["the policy"]
+
+
 def test_whitespace_tokens_at_the_ends_of_a_span_are_left_out() -> None:
     text = "Quinlan said\nwe can build it\n"
     starts = [0, 8, 12, 13, 16, 20, 26, 28]

@@ -347,7 +347,9 @@ def attributions_from_spans(
         if rule is not None:
             lemma, kind = rule.cue_lemma, rule.kind
             if widen and _inside(content, rule.content):
-                content = list(rule.content)  # the model cut a piece out of the rules' clause
+                # the model cut a piece out of the rules' clause; the model's cue stays its own
+                # ("have expressed deep concern about" | "the policy", not "deep concern …")
+                content = _outside(text, list(rule.content), cue) or content
         else:
             lemma = text[cue[0] : cue[1]].lower()
             if doc is not None:
@@ -405,6 +407,28 @@ def run_tagger(docs: list[Doc], path: str | None = None, policy: str = "model") 
 def _inside(inner: list[tuple[int, int]], outer: list[tuple[int, int]]) -> bool:
     """Whether every fragment of ``inner`` lies in a fragment of ``outer`` and they differ."""
     return inner != outer and all(any(o[0] <= s and e <= o[1] for o in outer) for s, e in inner)
+
+
+def _outside(
+    text: str, fragments: list[tuple[int, int]], cue: tuple[int, int]
+) -> list[tuple[int, int]]:
+    """``fragments`` less the characters of ``cue`` (PolNeAR never lets a cue and its content
+    share a character): a fragment that starts in the cue starts after it, one that ends in
+    it ends before it, without the whitespace left at the new edge; emptied ones go."""
+    out = []
+    for s, e in fragments:
+        if s < cue[1] and cue[0] < e:
+            if s >= cue[0]:
+                s = cue[1]
+                while s < e and text[s].isspace():
+                    s += 1
+            elif e <= cue[1]:
+                e = cue[0]
+                while e > s and text[e - 1].isspace():
+                    e -= 1
+        if e > s:
+            out.append((s, e))
+    return out
 
 
 def unshared(kept: list[Attribution], others: list[Attribution]) -> list[Attribution]:
