@@ -31,6 +31,21 @@ def test_run_on_the_bundled_example_then_again_adds_nothing(tmp_path: Path) -> N
         assert store.counts() == counts
 
 
+def test_outputs_written_into_the_folder_being_read_are_not_read_back(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("The minister said that taxes would rise.", "utf-8")
+    db, out = tmp_path / "claims.db", tmp_path / "claims.jsonl"
+    for _ in range(2):  # the second run finds the database (and its side files) in the folder
+        result = runner.invoke(app, ["run", str(tmp_path), "--db", str(db)])
+        assert result.exit_code == 0 and "errors 0" in result.output, result.output
+    assert "documents 1 (new 0, already stored 1)" in result.output
+    db.unlink()  # (else the extract below, rightly, reports it as no input it can read)
+    for side in ("-wal", "-shm"):
+        Path(f"{db}{side}").unlink(missing_ok=True)
+    result = runner.invoke(app, ["extract", str(tmp_path), "-o", str(out), "-f", "jsonl"])
+    assert result.exit_code == 0 and "documents 1 " in result.output, result.output
+    assert "errors 0" in result.output, result.output
+
+
 def test_bad_inputs_are_reported_and_the_rest_goes_on(tmp_path: Path) -> None:
     db = tmp_path / "c.db"
     tmp_path = tmp_path / "inputs"

@@ -77,16 +77,18 @@ def process(
     inputs: Iterable[str | Path],
     *,
     on_error: Callable[[str], None] | None = None,
+    outputs: Iterable[str | Path] = (),
 ) -> Iterator[tuple[Document, list[Claim]]]:
     """Read ``inputs`` (files, folders, ``-``) and yield each document with its claims.
 
     Unreadable inputs and failing components are reported through ``on_error`` as one line
-    each ("origin: reason"); everything else goes on.
+    each ("origin: reason"); everything else goes on. ``outputs``: the files or folders the
+    caller writes to, which a folder being read leaves out.
     """
     report = on_error or (lambda message: None)
 
     def documents() -> Iterator[Document]:
-        for item in read_inputs(inputs):
+        for item in read_inputs(inputs, outputs=outputs):
             if isinstance(item, IngestError):
                 report(str(item))
             else:
@@ -117,7 +119,7 @@ def run(
             on_error(message)
 
     with ClaimStore(db) as store:
-        for document, claims in process(inputs, on_error=report):
+        for document, claims in process(inputs, on_error=report, outputs=[db]):
             summary.documents += 1
             try:
                 added = store.add(document, claims)

@@ -184,7 +184,8 @@ def extract(
         errors += 1
         _error_line(message)
 
-    results = api.process(inputs, on_error=report)
+    outputs = [] if out_path == "-" else [out_path]
+    results = api.process(inputs, on_error=report, outputs=outputs)
     if format is ExtractFormat.jsonl:
         if out_path == "-":
             counts = write_jsonl(results, sys.stdout)

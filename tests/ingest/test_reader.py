@@ -49,6 +49,19 @@ def test_folder_is_read_recursively_in_sorted_order(tmp_path: Path) -> None:
     ]
 
 
+def test_a_folder_leaves_out_the_runs_own_outputs(tmp_path: Path) -> None:
+    write(tmp_path / "a.txt", ARTICLE)
+    for name in ("claims.db", "claims.db-wal", "claims.db-shm", "out.jsonl", "brat/x.ann"):
+        write(tmp_path / name, "")
+    write(tmp_path / "other.db", "")  # not this run's: the user hears about it
+    outputs = [tmp_path / "claims.db", str(tmp_path / "out.jsonl"), tmp_path / "brat"]
+    assert describe(list(read_inputs([tmp_path], outputs=outputs))) == [
+        str(tmp_path / "a.txt"),
+        f"ERROR {tmp_path / 'other.db'}: unsupported file type '.db' (known: .txt, .text, "
+        ".jsonl, .ndjson, .csv, .tsv, .html, .htm)",
+    ]
+
+
 def test_several_paths_keep_their_order(tmp_path: Path) -> None:
     a = write(tmp_path / "a.txt", "The mayor said so.")
     b = write(tmp_path / "b.txt", "The senator said so.")

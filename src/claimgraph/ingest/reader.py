@@ -41,27 +41,36 @@ def read_inputs(
     paths: Iterable[str | os.PathLike[str]] | str | os.PathLike[str],
     *,
     stdin: TextIO | None = None,
+    outputs: Iterable[str | os.PathLike[str]] = (),
 ) -> Iterator[Result]:
     """Yield a ``Document`` or an ``IngestError`` for everything in ``paths``.
 
     A path may be a file (.txt, .jsonl/.ndjson, .csv/.tsv, .html/.htm), a folder (read
     recursively, hidden files skipped) or ``"-"`` for standard input (``stdin`` when given,
     else ``sys.stdin``), read as JSONL when it starts with ``{`` and as one text otherwise.
+    ``outputs`` are what the run writes (a database, a JSONL file, a brat folder): a folder
+    being read skips them, and a database's SQLite side files, rather than reading the run's
+    own output back in.
 
     >>> for item in read_inputs(["articles/", "feed.jsonl"]):  # doctest: +SKIP
     ...     print(item) if isinstance(item, IngestError) else store.add(item)
     """
     if isinstance(paths, str | os.PathLike):
         paths = [paths]
+    skip = frozenset(Path(str(out) + side).resolve() for out in outputs for side in _SIDE_FILES)
     for path in paths:
         if str(path) == STDIN:
             yield from read_stdin(stdin)
         else:
-            yield from read_path(Path(path))
+            yield from read_path(Path(path), skip)
 
 
-def read_path(path: Path) -> Iterator[Result]:
-    """Read one file or folder."""
+# What a written file brings along: SQLite's journal files beside a database.
+_SIDE_FILES = ("", "-wal", "-shm", "-journal")
+
+
+def read_path(path: Path, skip: frozenset[Path] = frozenset()) -> Iterator[Result]:
+    """Read one file or folder (``skip``: absolute paths a folder's walk leaves out)."""
     try:
         mode = path.stat().st_mode
     except FileNotFoundError:
@@ -71,13 +80,14 @@ def read_path(path: Path) -> Iterator[Result]:
         yield IngestError(str(path), f"cannot read: {exc.strerror or exc}")
         return
     if stat.S_ISDIR(mode):
-        yield from read_directory(path)
+        yield from read_directory(path, skip)
     else:
         yield from read_file(path)
 
 
-def read_directory(root: Path) -> Iterator[Result]:
-    """Read every file under ``root`` in sorted path order, skipping hidden files and folders.
+def read_directory(root: Path, skip: frozenset[Path] = frozenset()) -> Iterator[Result]:
+    """Read every file under ``root`` in sorted path order, skipping hidden files and folders
+    (and the paths in ``skip``: the run's own output).
 
     Files of an unknown type each give an "unsupported file type" error, so nothing in the
     folder is skipped without the user hearing about it.
@@ -85,8 +95,16 @@ def read_directory(root: Path) -> Iterator[Result]:
     problems: list[OSError] = []
     files: list[Path] = []
     for dirpath, dirnames, filenames in os.walk(root, onerror=problems.append):
-        dirnames[:] = [name for name in dirnames if not name.startswith(".")]
-        files.extend(Path(dirpath, name) for name in filenames if not name.startswith("."))
+        dirnames[:] = [
+            name
+            for name in dirnames
+            if not name.startswith(".") and Path(dirpath, name).resolve() not in skip
+        ]
+        files.extend(
+            Path(dirpath, name)
+            for name in filenames
+            if not name.startswith(".") and Path(dirpath, name).resolve() not in skip
+        )
     for problem in problems:
         where = str(problem.filename or root)
         yield IngestError(where, f"cannot read folder: {problem.strerror or problem}")
