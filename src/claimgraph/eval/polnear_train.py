@@ -39,6 +39,7 @@ as one model).
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 import logging
@@ -55,6 +56,14 @@ from typing import Any
 import numpy as np
 
 from claimgraph.eval.polnear import list_articles, load_gold, read_article, score
+from claimgraph.nlp.pointer import (
+    PointerSettings,
+    batch_inputs,
+    best_span,
+    build_pointer,
+    cue_window,
+    pointer_log_probs,
+)
 from claimgraph.nlp.tagger import (
     TaggerSettings,
     assemble,
@@ -76,6 +85,7 @@ __all__ = [
     "prepare",
     "train_ensemble",
     "train_model",
+    "train_pointer",
     "train_polnear",
 ]
 
@@ -470,7 +480,161 @@ def train_model(
         _write_meta(out, meta, f"stage two: {tuned['tune']}")
     if not meta.get("tail"):
         meta["decode"] = choose_decoding(out, dev_dir, cache=cache, progress=progress)
+        meta["pointer"] = train_pointer(out, train_dir, dev_dir, cache=cache,
+                                        progress=progress, limit=limit)  # fmt: skip
     return meta
+
+
+# --------------------------------------------------------------------------- content pointer
+
+
+def pointer_items(
+    examples: list[dict[str, Any]], gold: dict[str, Any], settings: PointerSettings
+) -> list[tuple[int, tuple[int, int], tuple[int, int], int, int]]:
+    """Training items of the content pointer: per gold attribution with a cue and a content
+    of one fragment lying in the cue's window, (example, cue tokens, window, content's first
+    and last token in the window)."""
+    items = []
+    for i, ex in enumerate(examples):
+        starts, ends = ex["starts"], ex["ends"]
+        for rel in gold.get(ex["stem"], []):
+            cue, content = rel.get("Cue"), rel.get("Content")
+            if not cue or not content or len(content) != 1:
+                continue
+            cs, ce = bisect.bisect_right(ends, cue[0][0]), bisect.bisect_left(starts, cue[-1][1])
+            ts = bisect.bisect_right(ends, content[0][0])
+            te = bisect.bisect_left(starts, content[0][1])
+            if cs >= ce or ts >= te:
+                continue
+            lo, hi = cue_window(ex["symbols"], (cs, ce), settings)
+            if lo <= ts and te <= hi:
+                items.append((i, (cs, ce), (lo, hi), ts - lo, te - 1 - lo))
+    return items
+
+
+def pointer_exact(
+    module: Any,
+    examples: list[dict[str, Any]],
+    items: list[tuple[int, tuple[int, int], tuple[int, int], int, int]],
+    settings: PointerSettings,
+) -> float:
+    """Share (%) of ``items`` whose content the pointer alone finds exactly."""
+    module.eval()
+    vectors = [ex["vectors"] for ex in examples]
+    symbols = [ex["symbols"] for ex in examples]
+    found = pointer_log_probs(module, vectors, symbols, [it[:3] for it in items])
+    right = 0
+    for (_, (cs, ce), (lo, hi), first, last), (s_lp, e_lp) in zip(items, found, strict=True):
+        n = hi - lo
+        span = best_span(s_lp, e_lp, np.zeros((n, 3)), (cs - lo, ce - lo), (0, n),
+                         settings.max_len, weight=0.0)  # fmt: skip
+        right += span == (first, last + 1)
+    return round(100.0 * right / max(1, len(items)), 2)
+
+
+def train_pointer(
+    model_dir: str | Path,
+    train_dir: str | Path,
+    dev_dir: str | Path,
+    *,
+    settings: PointerSettings | None = None,
+    cache: Path | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    limit: int | None = None,
+) -> dict[str, Any]:
+    """``claimgraph train pointer``: train the content pointer (``claimgraph.nlp.pointer``)
+    on the gold cues of ``train_dir``, keep the epoch whose pointer alone finds the most dev
+    contents exactly, and save it beside the tagger in ``model_dir`` (``pointer.pt``,
+    ``meta["pointer"]``). Seeded; resumable from ``pointer-checkpoint.pt``."""
+    import torch
+    from torch import nn
+
+    from claimgraph.nlp.tagger import read_meta
+
+    settings = settings or PointerSettings()
+    out = Path(model_dir)
+    meta = read_meta(out)
+    if meta.get("tail"):
+        # its features are the frozen MiniLM's; such a model's tagger reads its tuned tail's
+        raise ValueError("training a content pointer for a model with a fine-tuned MiniLM tail")
+    layers = TaggerSettings.saved(meta["settings"]).encoder_layers
+    report = progress or (lambda stage, done, total: None)
+    start = time.perf_counter()
+    hashes = {"train": data_hash(train_dir), "dev": data_hash(dev_dir)}
+    _note(out, f"pointer: data sha256 {hashes}; settings {asdict(settings)}")
+    train = prepare(train_dir, cache=cache, progress=progress, layers=layers)[:limit]
+    dev = prepare(dev_dir, cache=cache, progress=progress, layers=layers)
+    train_items = pointer_items(train, load_gold(train_dir), settings)
+    dev_items = pointer_items(dev, load_gold(dev_dir), settings)
+    random.seed(settings.seed)
+    np.random.seed(settings.seed)
+    torch.manual_seed(settings.seed)
+    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    module = build_pointer(settings, 384 * len(layers))
+    opt = torch.optim.Adam(module.parameters(), lr=settings.lr)
+    vectors = [ex["vectors"] for ex in train]
+    symbols = [ex["symbols"] for ex in train]
+    history: list[dict[str, Any]] = []
+    best: dict[str, Any] = {"epoch": -1, "dev exact": -1.0}
+    first_epoch = 0
+    checkpoint = out / "pointer-checkpoint.pt"
+    if checkpoint.exists():
+        state = torch.load(checkpoint, map_location="cpu", weights_only=False)
+        if state.get("settings") == asdict(settings) and state.get("data") == hashes:
+            module.load_state_dict(state["module"])
+            opt.load_state_dict(state["optimizer"])
+            first_epoch, history, best = state["epoch"] + 1, state["history"], state["best"]
+            random.setstate(state["random"])
+            np.random.set_state(state["numpy"])
+            torch.set_rng_state(state["torch"])
+            _note(out, f"pointer: resumed after epoch {state['epoch']}")
+        else:
+            _note(out, "pointer: checkpoint of other settings or data ignored")
+    lossf = nn.CrossEntropyLoss()
+    n_batches = (len(train_items) + settings.batch_size - 1) // settings.batch_size
+    for epoch in range(first_epoch, settings.epochs):
+        t = time.perf_counter()
+        module.train()
+        random.shuffle(train_items)
+        total = 0.0
+        for b in range(0, len(train_items), settings.batch_size):
+            chunk = train_items[b : b + settings.batch_size]
+            scores = module(*batch_inputs(vectors, symbols, [it[:3] for it in chunk]))
+            first = torch.tensor([it[3] for it in chunk])
+            last = torch.tensor([it[4] for it in chunk])
+            loss = lossf(scores[..., 0], first) + lossf(scores[..., 1], last)
+            opt.zero_grad()
+            loss.backward()
+            nn.utils.clip_grad_norm_(module.parameters(), 5.0)
+            opt.step()
+            total += float(loss.detach())
+            report(f"pointer epoch {epoch + 1}/{settings.epochs}", 1, n_batches)
+        exact = pointer_exact(module, dev, dev_items, settings)
+        history.append({"epoch": epoch, "loss": round(total, 2), "dev exact": exact,
+                        "seconds": round(time.perf_counter() - t, 1)})  # fmt: skip
+        _note(out, f"pointer epoch {epoch}: loss {total:.2f}, dev contents exact {exact} %")
+        if exact > best["dev exact"]:
+            best = {"epoch": epoch, "dev exact": exact}
+            torch.save(module.state_dict(), out / "pointer.pt")
+        torch.save(
+            {"module": module.state_dict(), "optimizer": opt.state_dict(), "epoch": epoch,
+             "history": history, "best": best, "settings": asdict(settings), "data": hashes,
+             "random": random.getstate(), "numpy": np.random.get_state(),
+             "torch": torch.get_rng_state()},
+            checkpoint,
+        )  # fmt: skip
+    meta = read_meta(out)
+    meta["pointer"] = {
+        "file": "pointer.pt",
+        "settings": asdict(settings),
+        "data": {"sha256": hashes, "train_items": len(train_items), "dev_items": len(dev_items)},
+        "history": history,
+        "best": best,
+        "seconds": round(time.perf_counter() - start, 1),
+    }
+    _write_meta(out, meta, f"pointer: best epoch {best}")
+    pointer: dict[str, Any] = meta["pointer"]
+    return pointer
 
 
 # --------------------------------------------------------------------------- fine-tuning

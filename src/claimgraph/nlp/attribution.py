@@ -63,6 +63,13 @@ NOT_SPEAKERS = frozenset(
 )  # fmt: skip
 
 
+def content_kind(text: str, content: list[tuple[int, int]]) -> str:
+    """``direct`` when every fragment of ``content`` opens or closes with a quotation mark,
+    ``indirect`` when none does, else ``mixed`` (how the learned model's contents are kinded)."""
+    quoted = [text[s] in QUOTE_CHARS or text[e - 1] in QUOTE_CHARS for s, e in content]
+    return "direct" if all(quoted) else "mixed" if any(quoted) else "indirect"
+
+
 def _token_at(starts: list[int], char: int) -> int:
     """Index of the token that contains character ``char`` (``starts``: token offsets)."""
     return max(bisect.bisect_right(starts, char) - 1, 0)

@@ -9,7 +9,9 @@ after O), O's log-probability raised by the bonus chosen on dev (``meta.json``'s
 - each Cue span takes the nearest Content span in its sentence or the next/previous one
   of the same paragraph (pairs taken greedily, closest first, one content per cue), plus a
   second fragment when a quotation resumes right after the cue ("“A,” he said, “B.”");
-- each Cue takes the nearest Source span of its sentence, if any.
+- each Cue takes the nearest Source span of its sentence, if any;
+- a content of one fragment is then re-decided by the content pointer saved with the model
+  (``claimgraph.nlp.pointer``), when there is one, together with this tagger's Content layer.
 
 Where a rule attribution has an overlapping cue, its metadata (cue lemma, kind, rule) is
 kept, so the components after this one (speakers, entities, qualifiers, dates) work as they
@@ -33,9 +35,10 @@ from typing import Any
 import numpy as np
 from spacy.tokens import Doc
 
-from claimgraph.nlp.attribution import QUOTE_CHARS
+from claimgraph.nlp.attribution import content_kind
 from claimgraph.nlp.lexicon import load_lexicon
 from claimgraph.nlp.model import Attribution
+from claimgraph.nlp.pointer import PointerSettings, build_pointer, refine_contents
 from claimgraph.nlp.tagger_features import LAST_LAYER, ROLES, TokenFeatures
 
 __all__ = [
@@ -355,8 +358,7 @@ def attributions_from_spans(
             if doc is not None:
                 words = doc[a.cue[0] : a.cue[1]]
                 lemma = max(words, key=lambda t: t.pos_ in ("VERB", "NOUN")).lemma_.lower()
-            quoted = [text[s] in QUOTE_CHARS or text[e - 1] in QUOTE_CHARS for s, e in content]
-            kind = "direct" if all(quoted) else "mixed" if any(quoted) else "indirect"
+            kind = content_kind(text, content)
         out.append(
             Attribution(
                 cue=cue,
@@ -395,6 +397,10 @@ def run_tagger(docs: list[Doc], path: str | None = None, policy: str = "model") 
             doc.text, starts, ends, found, rules, doc, widen=policy == "model"
         )
         if policy == "model":
+            if tagger.pointer is not None and tagger.pointer_settings is not None:
+                atts = refine_contents(atts, doc.text, starts, ends, features.vectors,
+                                       features.symbols, lp[:, ROLES.index("Content")],
+                                       tagger.pointer, tagger.pointer_settings)  # fmt: skip
             marked = [r for r in rules if r.rule in PUNCTUATION_RULES]
             doc._.attributions = atts + unshared(atts, marked)
             continue
@@ -462,6 +468,8 @@ class LoadedTagger:
     encoder: Any
     meta: dict[str, Any]
     tail: Any = None
+    pointer: Any = None  # the content pointer (``claimgraph.nlp.pointer``), when trained
+    pointer_settings: PointerSettings | None = None
 
 
 def decode_bonus(meta: dict[str, Any]) -> tuple[float, ...]:
@@ -490,7 +498,25 @@ def load_tagger(path: str | None = None) -> LoadedTagger:
     modules = load_members(where, members(meta))
     encoder = load_model()
     tail = load_tail(where, meta, encoder) if meta.get("tail") else None
-    return LoadedTagger(modules, TaggerSettings.saved(meta["settings"]), encoder, meta, tail)
+    settings = TaggerSettings.saved(meta["settings"])
+    pointer, pointer_settings = load_pointer(where, meta, 384 * len(settings.encoder_layers))
+    return LoadedTagger(modules, settings, encoder, meta, tail, pointer, pointer_settings)
+
+
+def load_pointer(where: Path, meta: dict[str, Any], dim: int) -> tuple[Any, PointerSettings | None]:
+    """The content pointer saved beside a tagger (``meta["pointer"]``), in evaluation mode,
+    and its settings; (None, None) for a model without one, or with a fine-tuned MiniLM tail
+    (a pointer reads the frozen MiniLM's vectors)."""
+    if not meta.get("pointer") or meta.get("tail"):
+        return None, None
+    import torch
+
+    settings = PointerSettings(**meta["pointer"]["settings"])
+    module = build_pointer(settings, dim)
+    state = torch.load(where / meta["pointer"]["file"], map_location="cpu", weights_only=True)
+    module.load_state_dict(state)
+    module.eval()
+    return module, settings
 
 
 def tail_copy(encoder: Any, n: int) -> Any:
