@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from claimgraph.nlp.model import Attribution
-from claimgraph.nlp.pointer import PointerSettings, best_span, cue_window, refine_contents
+from claimgraph.nlp.pointer import (
+    DocContents,
+    PointerSettings,
+    SpanScores,
+    best_span,
+    cue_window,
+    refine_contents,
+)
 from claimgraph.nlp.tagger import spans_of, viterbi
 
 
@@ -17,11 +24,11 @@ from claimgraph.nlp.tagger import spans_of, viterbi
 def test_the_taggers_own_spans_score_best_under_the_tagger_alone(n: int, seed: int) -> None:
     # The tagger's score of a span is its max-marginal less the best path: 0 for each span
     # of the Viterbi path, and nothing scores higher. So with a pointer that says nothing,
-    # each span the tagger decodes is found again from any span overlapping it.
+    # each span the tagger decodes is found again from itself.
     lp = np.log(np.random.default_rng(seed).dirichlet(np.ones(3), size=n))
     zeros = np.zeros(n)
     for span in spans_of(viterbi(lp)):
-        got = best_span(zeros, zeros, lp, (n, n), span, max_len=n)
+        got = best_span(zeros, zeros, SpanScores(lp).window(0, n), (n, n), span, max_len=n)
         assert got == span
 
 
@@ -30,7 +37,7 @@ def test_the_pointer_alone_never_starts_in_the_cue_nor_runs_across_it() -> None:
     starts = np.log(np.full(n, 1 / n))
     ends = np.log(np.full(n, 1 / n))
     starts[3], ends[6] = 0.0, 0.0  # it would like tokens 3–6, across the cue at 4–5
-    got = best_span(starts, ends, np.zeros((n, 3)), (4, 6), (0, n), max_len=n, weight=0.0)
+    got = best_span(starts, ends, np.zeros((n, n)), (4, 6), (0, n), max_len=n, weight=0.0)
     assert got is not None
     s, e = got
     assert not (4 <= s < 6) and not (s < 4 < e)
@@ -47,7 +54,7 @@ def test_the_tagger_weighs_in_where_the_pointer_hesitates() -> None:
     lp[:, 0] = np.log(0.9)  # O …
     lp[2] = np.log([0.05, 0.9, 0.05])  # … B at 2, I to 6
     lp[3:7] = np.log([0.05, 0.05, 0.9])
-    got = best_span(starts, ends, lp, (0, 1), (2, 5), max_len=n)
+    got = best_span(starts, ends, SpanScores(lp).window(0, n), (0, 1), (2, 5), max_len=n)
     assert got == (2, 7)
 
 
@@ -90,9 +97,40 @@ def test_refined_contents_overlap_the_old_ones_and_leave_the_cue_alone() -> None
     sym = _symbols([1] + [0] * (n - 1), [1] + [0] * (n - 1))
     vectors = np.random.default_rng(0).normal(size=(n, 6)).astype(np.float32)
     lp = np.log(np.full((n, 3), 1 / 3))
-    out = refine_contents([one, two], text, starts, ends, vectors, sym, lp, module, settings)
+    doc = DocContents([one, two], text, starts, ends, vectors, sym, lp)
+    empty = DocContents([], text, starts, ends, vectors, sym, lp)
+    none, out = refine_contents([empty, doc], module, settings)
+    assert none == []
     assert out[1] is two  # two fragments: left as they are
     ((s, e),) = out[0].content
     assert s < 46 and e > 15  # overlaps the old content …
     assert e <= 10 or s >= 14  # … and not the cue
     assert out[0].kind in ("direct", "indirect", "mixed") and out[0].cue == one.cue
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(1, 9), seed=st.integers(0, 10_000))
+def test_span_scores_are_max_marginals_by_brute_force(n: int, seed: int) -> None:
+    # Every tag sequence of a short layer, enumerated: the best one holding each span as a
+    # content (B, I … I, then not I), less the best one of all.
+    from itertools import pairwise, product
+
+    lp = np.log(np.random.default_rng(seed).dirichlet(np.ones(3), size=n))
+    paths = [
+        p
+        for p in product(range(3), repeat=n)
+        if p[0] != 2 and not any(a == 0 and b == 2 for a, b in pairwise(p))
+    ]
+    value = {p: sum(lp[t, tag] for t, tag in enumerate(p)) for p in paths}
+    top = max(value.values())
+    got = SpanScores(lp).window(0, n)
+    for s in range(n):
+        for e in range(s, n):
+            holding = [
+                v
+                for p, v in value.items()
+                if p[s] == 1
+                and all(t == 2 for t in p[s + 1 : e + 1])
+                and (e + 1 == n or p[e + 1] != 2)
+            ]
+            assert got[s, e] == pytest.approx(max(holding) - top)

@@ -526,7 +526,7 @@ def pointer_exact(
     right = 0
     for (_, (cs, ce), (lo, hi), first, last), (s_lp, e_lp) in zip(items, found, strict=True):
         n = hi - lo
-        span = best_span(s_lp, e_lp, np.zeros((n, 3)), (cs - lo, ce - lo), (0, n),
+        span = best_span(s_lp, e_lp, np.zeros((n, n)), (cs - lo, ce - lo), (0, n),
                          settings.max_len, weight=0.0)  # fmt: skip
         right += span == (first, last + 1)
     return round(100.0 * right / max(1, len(items)), 2)

@@ -28,7 +28,15 @@ import numpy as np
 from claimgraph.nlp.attribution import content_kind
 from claimgraph.nlp.model import Attribution
 
-__all__ = ["PointerSettings", "best_span", "build_pointer", "cue_window", "refine_contents"]
+__all__ = [
+    "DocContents",
+    "PointerSettings",
+    "SpanScores",
+    "best_span",
+    "build_pointer",
+    "cue_window",
+    "refine_contents",
+]
 
 _NEG = -1e9
 # The roles of a token relative to the cue in the window: before it, in it, after it.
@@ -149,129 +157,154 @@ def pointer_log_probs(
     items: Sequence[tuple[int, tuple[int, int], tuple[int, int]]],
     batch: int = 64,
 ) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Per item, the start and end log-probabilities over its window's tokens."""
+    """Per item, the start and end log-probabilities over its window's tokens (windows of
+    similar lengths run together: less padding)."""
     import torch
 
-    out: list[tuple[np.ndarray, np.ndarray]] = []
+    order = sorted(range(len(items)), key=lambda k: items[k][2][1] - items[k][2][0])
+    out: dict[int, tuple[np.ndarray, np.ndarray]] = {}
     with torch.inference_mode():
-        for b in range(0, len(items), batch):
-            chunk = items[b : b + batch]
-            scores = module(*batch_inputs(vectors, symbols, chunk))
-            for k, (_, _, (lo, hi)) in enumerate(chunk):
-                lp = torch.log_softmax(scores[k, : hi - lo], 0).numpy()
-                out.append((lp[:, 0].astype(np.float64), lp[:, 1].astype(np.float64)))
-    return out
+        for b in range(0, len(order), batch):
+            ids = order[b : b + batch]
+            scores = module(*batch_inputs(vectors, symbols, [items[k] for k in ids]))
+            for row, k in enumerate(ids):
+                lo, hi = items[k][2]
+                lp = torch.log_softmax(scores[row, : hi - lo], 0).numpy().astype(np.float64)
+                out[k] = (lp[:, 0], lp[:, 1])
+    return [out[k] for k in range(len(items))]
 
 
-def _best_paths(lp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Viterbi scores under the BIO constraint (no I after O) for ``n × 3`` log-probs:
-    ``ahead[i, t]``, the best of tokens 0..i with tag t at i, and ``behind[i, t]``, the best
-    of tokens i..n-1 with tag t at i."""
-    n = len(lp)
-    trans = np.zeros((3, 3))
-    trans[0, 2] = _NEG
-    ahead = np.full((n, 3), _NEG)
-    behind = np.full((n, 3), _NEG)
-    ahead[0] = lp[0]
-    ahead[0, 2] = _NEG
-    for i in range(1, n):
-        ahead[i] = (ahead[i - 1][:, None] + trans).max(0) + lp[i]
-    behind[-1] = lp[-1]
-    for i in range(n - 2, -1, -1):
-        behind[i] = lp[i] + (trans + behind[i + 1][None, :]).max(1)
-    return ahead, behind
+class SpanScores:
+    """The tagger's score for any span of a document as one Content span: the best score of
+    its Content layer's log-probabilities ``content_lp`` (``n × 3``: O, B, I) with that span
+    tagged B, I … I (any tags before it, O or B after it) less the layer's best score (the
+    max-marginal, from one forward and one backward Viterbi pass under the BIO constraint).
+    Each span the tagger decodes scores 0, and none scores more."""
+
+    def __init__(self, content_lp: np.ndarray) -> None:
+        lp = content_lp.astype(np.float64)
+        n = len(lp)
+        o, b, i = (lp[:, k].tolist() for k in range(3))
+        # ahead: best of tokens 0..t with tag O/B/I at t; behind: best of t..n-1 from t's tag
+        a_o, a_b, a_i = [0.0] * n, [0.0] * n, [0.0] * n
+        a_o[0], a_b[0], a_i[0] = o[0], b[0], _NEG
+        for t in range(1, n):
+            best = max(a_o[t - 1], a_b[t - 1], a_i[t - 1])
+            a_o[t], a_b[t] = best + o[t], best + b[t]
+            a_i[t] = max(a_b[t - 1], a_i[t - 1]) + i[t]  # no I after O
+        h_o, h_b, h_i = [0.0] * n, [0.0] * n, [0.0] * n
+        h_o[-1], h_b[-1], h_i[-1] = o[-1], b[-1], i[-1]
+        for t in range(n - 2, -1, -1):
+            free = max(h_o[t + 1], h_b[t + 1])
+            h_o[t] = o[t] + free
+            h_b[t] = b[t] + max(free, h_i[t + 1])
+            h_i[t] = i[t] + max(free, h_i[t + 1])
+        top = max(a_o[-1], a_b[-1], a_i[-1])
+        ahead = np.maximum(np.maximum(a_o, a_b), a_i)
+        self.before = np.concatenate([[0.0], ahead[:-1]])  # best of the tokens before t
+        self.after = np.append(np.maximum(h_o, h_b)[1:], 0.0) - top  # … after t, not I
+        self.opens = lp[:, 1]
+        self.inside = np.concatenate([[0.0], np.cumsum(lp[:, 2])])
+
+    def window(self, lo: int, hi: int) -> np.ndarray:
+        """``m[s, e]``: the score of the span from ``lo + s`` to ``lo + e`` (its last token)."""
+        s = np.arange(lo, hi)
+        return (self.before[s] + self.opens[s] - self.inside[s + 1])[:, None] + (
+            self.inside[s + 1] + self.after[s]
+        )[None, :]
 
 
 def best_span(
     starts: np.ndarray,
     ends: np.ndarray,
-    content_lp: np.ndarray,
+    tagger: np.ndarray,
     cue: tuple[int, int],
     current: tuple[int, int],
     max_len: int,
     weight: float = 1.0,
 ) -> tuple[int, int] | None:
     """The span ``[s, e)`` (window positions) that maximises ``starts[s] + ends[e - 1] +
-    weight × tagger score``, among those overlapping ``current`` that neither start in the
-    ``cue`` nor run across it. The tagger score of a span is the best score of the Content
-    layer's log-probabilities ``content_lp`` (``n × 3``: O, B, I) with that span as one
-    content (B, then I; any tags before it, O or B after it), less the layer's best score."""
-    n = len(content_lp)
-    lp = content_lp.astype(np.float64)
-    ahead, behind = _best_paths(lp)
-    top = ahead[-1].max()
-    inside = np.concatenate([[0.0], np.cumsum(lp[:, 2])])
-    after_best = np.where(
-        np.arange(n) + 1 < n,
-        np.maximum(behind[np.minimum(np.arange(n) + 1, n - 1), 0],
-                   behind[np.minimum(np.arange(n) + 1, n - 1), 1]),
-        0.0,
-    )  # fmt: skip
-    best: tuple[float, int, int] | None = None
-    for s in range(min(n, current[1])):
-        if cue[0] <= s < cue[1]:
-            continue
-        stop = min(n, s + max_len, cue[0] if s < cue[0] else n)
-        last = np.arange(max(s, current[0]), stop)  # the span's last token
-        if not len(last):
-            continue
-        before = ahead[s - 1].max() if s > 0 else 0.0
-        tagger = before + lp[s, 1] + inside[last + 1] - inside[s + 1] + after_best[last] - top
-        total = starts[s] + ends[last] + weight * tagger
-        j = int(np.argmax(total))
-        if best is None or total[j] > best[0]:
-            best = (float(total[j]), s, int(last[j]))
-    return None if best is None else (best[1], best[2] + 1)
+    weight × tagger[s, e - 1]`` (``SpanScores.window``), among those overlapping ``current``
+    that neither start in the ``cue`` nor run across it and are at most ``max_len`` long."""
+    n = len(starts)
+    first = np.arange(n)[:, None]
+    last = np.arange(n)[None, :]
+    ok = (last >= first) & (last - first < max_len)
+    ok &= (first < current[1]) & (last >= current[0])
+    ok &= ~((first >= cue[0]) & (first < cue[1]))
+    ok &= ~((first < cue[0]) & (last >= cue[0]))
+    if not ok.any():
+        return None
+    total = starts[:, None] + ends[None, :]
+    if weight:
+        total = total + weight * tagger
+    k = int(np.argmax(np.where(ok, total, -np.inf)))
+    return k // n, k % n + 1
+
+
+@dataclass
+class DocContents:
+    """One document's attributions and what the pointer and the tagger read of it."""
+
+    attributions: list[Attribution]
+    text: str
+    starts: list[int]
+    ends: list[int]
+    vectors: np.ndarray
+    symbols: np.ndarray
+    content_lp: np.ndarray  # the tagger's Content layer, n × 3 (O, B, I)
 
 
 def refine_contents(
-    attributions: list[Attribution],
-    text: str,
-    starts: list[int],
-    ends: list[int],
-    vectors: np.ndarray,
-    symbols: np.ndarray,
-    content_lp: np.ndarray,
-    module: Any,
-    settings: PointerSettings,
-) -> list[Attribution]:
-    """``attributions`` with each one-fragment content re-decided by the pointer and the
-    tagger together (see the module doc); the others unchanged."""
+    docs: Sequence[DocContents], module: Any, settings: PointerSettings
+) -> list[list[Attribution]]:
+    """Per document, its attributions with each one-fragment content re-decided by the
+    pointer and the tagger together (see the module doc); the others unchanged. The windows
+    of all the documents run through the pointer together."""
     from dataclasses import replace
 
-    def tokens(span: tuple[int, int]) -> tuple[int, int]:
-        return bisect.bisect_right(ends, span[0]), bisect.bisect_left(starts, span[1])
-
     todo = []
-    for k, a in enumerate(attributions):
-        if len(a.content) != 1:
-            continue
-        cue, current = tokens(a.cue), tokens(a.content[0])
-        if cue[0] >= cue[1] or current[0] >= current[1]:
-            continue
-        lo, hi = cue_window(symbols, cue, settings)
-        lo, hi = min(lo, current[0]), max(hi, current[1])
-        todo.append((k, cue, current, (lo, hi)))
+    for d, doc in enumerate(docs):
+        for k, a in enumerate(doc.attributions):
+            if len(a.content) != 1:
+                continue
+            cue = _tokens(doc, a.cue)
+            current = _tokens(doc, a.content[0])
+            if cue[0] >= cue[1] or current[0] >= current[1]:
+                continue
+            lo, hi = cue_window(doc.symbols, cue, settings)
+            todo.append((d, k, cue, current, (min(lo, current[0]), max(hi, current[1]))))
+    out = [list(doc.attributions) for doc in docs]
     if not todo:
-        return attributions
-    found = pointer_log_probs(module, [vectors], [symbols], [(0, c, w) for _, c, _, w in todo])
-    out = list(attributions)
-    for (k, cue, current, (lo, hi)), (s_lp, e_lp) in zip(todo, found, strict=True):
+        return out
+    found = pointer_log_probs(module, [doc.vectors for doc in docs],
+                              [doc.symbols for doc in docs],
+                              [(d, cue, w) for d, _, cue, _, w in todo])  # fmt: skip
+    taggers: dict[int, SpanScores] = {}
+    for (d, k, cue, current, (lo, hi)), (s_lp, e_lp) in zip(todo, found, strict=True):
+        doc = docs[d]
+        if d not in taggers:
+            taggers[d] = SpanScores(doc.content_lp)
         span = best_span(
             s_lp,
             e_lp,
-            content_lp[lo:hi],
+            taggers[d].window(lo, hi),
             (cue[0] - lo, cue[1] - lo),
             (current[0] - lo, current[1] - lo),
             settings.max_len,
         )
         if span is None:
             continue
-        a, b = starts[span[0] + lo], ends[span[1] + lo - 1]
-        while a < b and text[a].isspace():
+        a, b = doc.starts[span[0] + lo], doc.ends[span[1] + lo - 1]
+        while a < b and doc.text[a].isspace():
             a += 1
-        while b > a and text[b - 1].isspace():
+        while b > a and doc.text[b - 1].isspace():
             b -= 1
-        if b > a and [(a, b)] != out[k].content:
-            out[k] = replace(out[k], content=[(a, b)], kind=content_kind(text, [(a, b)]))
+        if b > a and [(a, b)] != out[d][k].content:
+            out[d][k] = replace(out[d][k], content=[(a, b)], kind=content_kind(doc.text, [(a, b)]))
     return out
+
+
+def _tokens(doc: DocContents, span: tuple[int, int]) -> tuple[int, int]:
+    """The tokens ``[first, end)`` that a character span overlaps."""
+    return bisect.bisect_right(doc.ends, span[0]), bisect.bisect_left(doc.starts, span[1])

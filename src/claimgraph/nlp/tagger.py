@@ -38,7 +38,7 @@ from spacy.tokens import Doc
 from claimgraph.nlp.attribution import content_kind
 from claimgraph.nlp.lexicon import load_lexicon
 from claimgraph.nlp.model import Attribution
-from claimgraph.nlp.pointer import PointerSettings, build_pointer, refine_contents
+from claimgraph.nlp.pointer import DocContents, PointerSettings, build_pointer, refine_contents
 from claimgraph.nlp.tagger_features import LAST_LAYER, ROLES, TokenFeatures
 
 __all__ = [
@@ -388,19 +388,25 @@ def run_tagger(docs: list[Doc], path: str | None = None, policy: str = "model") 
     ]
     scores = log_probs(tagger.modules, [f for _, f in parsed], tagger.settings.window)
     bonus = decode_bonus(tagger.meta)
+    found_by_doc = []
     for (doc, features), lp in zip(parsed, scores, strict=True):
         rules = [a for a in (doc._.attributions or []) if a.kind != "narrative"]
         starts = [t.idx for t in doc]
         ends = [t.idx + len(t) for t in doc]
         found = assemble(features.symbols, lp, bonus)
-        atts = attributions_from_spans(
-            doc.text, starts, ends, found, rules, doc, widen=policy == "model"
-        )
+        text = doc.text  # (spaCy joins every token for it)
+        widen = policy == "model"
+        atts = attributions_from_spans(text, starts, ends, found, rules, doc, widen=widen)
+        content = lp[:, ROLES.index("Content")]
+        vecs, syms = features.vectors, features.symbols
+        found_by_doc.append(DocContents(atts, text, starts, ends, vecs, syms, content))
+    if policy == "model" and tagger.pointer is not None and tagger.pointer_settings is not None:
+        refined = refine_contents(found_by_doc, tagger.pointer, tagger.pointer_settings)
+    else:
+        refined = [d.attributions for d in found_by_doc]
+    for (doc, _features), atts in zip(parsed, refined, strict=True):
+        rules = [a for a in (doc._.attributions or []) if a.kind != "narrative"]
         if policy == "model":
-            if tagger.pointer is not None and tagger.pointer_settings is not None:
-                atts = refine_contents(atts, doc.text, starts, ends, features.vectors,
-                                       features.symbols, lp[:, ROLES.index("Content")],
-                                       tagger.pointer, tagger.pointer_settings)  # fmt: skip
             marked = [r for r in rules if r.rule in PUNCTUATION_RULES]
             doc._.attributions = atts + unshared(atts, marked)
             continue
