@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -82,6 +83,20 @@ def _progress() -> Progress:
         transient=True,
         disable=not err.is_terminal,
     )
+
+
+@contextmanager
+def _stages() -> Iterator[Callable[[str, int, int], None]]:
+    """A progress bar per training stage: yields ``step(stage, advance, total)``."""
+    with _progress() as progress:
+        tasks: dict[str, TaskID] = {}
+
+        def step(stage: str, advance: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = progress.add_task(stage, total=total)
+            progress.advance(tasks[stage], advance)
+
+        yield step
 
 
 def claims_table(results: list[tuple[Document, list[Claim]]]) -> Table:
@@ -449,14 +464,7 @@ def train_polnear_command(
         encoder_layers=chosen,
         **{k: v for k, v in tune.items() if v is not None},
     )
-    with _progress() as progress:
-        tasks: dict[str, TaskID] = {}
-
-        def step(stage: str, advance: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=total)
-            progress.advance(tasks[stage], advance)
-
+    with _stages() as step:
         try:
             meta = train_model(train, dev, out, members=members, settings=settings,
                                progress=step, limit=limit)  # fmt: skip
@@ -527,14 +535,7 @@ def train_pointer_command(
         raise typer.Exit(2)
     for split in (train, dev):
         _require_polnear_split(split)
-    with _progress() as progress:
-        tasks: dict[str, TaskID] = {}
-
-        def step(stage: str, advance: int, total: int) -> None:
-            if stage not in tasks:
-                tasks[stage] = progress.add_task(stage, total=total)
-            progress.advance(tasks[stage], advance)
-
+    with _stages() as step:
         try:
             pointer = train_pointer(model, train, dev, progress=step, limit=limit,
                                     settings=PointerSettings(epochs=epochs, seed=seed))  # fmt: skip

@@ -276,6 +276,56 @@ def _summary(res: dict[str, Any]) -> dict[str, float]:
     return out
 
 
+def _resume(
+    checkpoint: Path,
+    module: Any,
+    opt: Any,
+    out: Path,
+    valid: Callable[[dict[str, Any]], bool],
+    prefix: str = "",
+) -> tuple[int, list[dict[str, Any]], dict[str, Any]] | None:
+    """Restore ``module``, ``opt`` and the random states from ``checkpoint`` when it exists
+    and ``valid`` accepts it (same settings, same data): the next epoch, the history and the
+    best so far; None to start afresh. What happened is noted in ``train.log``."""
+    import torch
+
+    if not checkpoint.exists():
+        return None
+    state = torch.load(checkpoint, map_location="cpu", weights_only=False)
+    if not valid(state):
+        _note(out, f"{prefix}checkpoint of other settings or data ignored")
+        return None
+    module.load_state_dict(state["module"])
+    opt.load_state_dict(state["optimizer"])
+    random.setstate(state["random"])
+    np.random.set_state(state["numpy"])
+    torch.set_rng_state(state["torch"])
+    _note(out, f"{prefix}resumed after epoch {state['epoch']}")
+    return state["epoch"] + 1, state["history"], state["best"]
+
+
+def _checkpoint(
+    path: Path,
+    module: Any,
+    opt: Any,
+    epoch: int,
+    history: list[dict[str, Any]],
+    best: dict[str, Any],
+    settings: dict[str, Any],
+    hashes: dict[str, str],
+) -> None:
+    """Save what ``_resume`` restores, after ``epoch``."""
+    import torch
+
+    torch.save(
+        {"module": module.state_dict(), "optimizer": opt.state_dict(), "epoch": epoch,
+         "history": history, "best": best, "settings": settings, "data": hashes,
+         "random": random.getstate(), "numpy": np.random.get_state(),
+         "torch": torch.get_rng_state()},
+        path,
+    )  # fmt: skip
+
+
 def train_polnear(
     train_dir: str | Path,
     dev_dir: str | Path,
@@ -321,20 +371,13 @@ def train_polnear(
     best: dict[str, Any] = {"epoch": -1, "relation F1": -1.0}
     first_epoch = 0
     checkpoint = out / "checkpoint.pt"
-    if checkpoint.exists():
-        state = torch.load(checkpoint, map_location="cpu", weights_only=False)
-        if _first_stage(state.get("settings") or {}) == _first_stage(asdict(settings)) and (
-            state.get("data") == hashes
-        ):
-            module.load_state_dict(state["module"])
-            opt.load_state_dict(state["optimizer"])
-            first_epoch, history, best = state["epoch"] + 1, state["history"], state["best"]
-            random.setstate(state["random"])
-            np.random.set_state(state["numpy"])
-            torch.set_rng_state(state["torch"])
-            _note(out, f"resumed after epoch {state['epoch']}")
-        else:
-            _note(out, "checkpoint of other settings or data ignored")
+    resumed = _resume(
+        checkpoint, module, opt, out,
+        lambda state: _first_stage(state.get("settings") or {}) == _first_stage(asdict(settings))
+        and state.get("data") == hashes,
+    )  # fmt: skip
+    if resumed is not None:
+        first_epoch, history, best = resumed
     lossf = nn.CrossEntropyLoss(ignore_index=-100)
     n_batches = (len(items) + settings.batch_size - 1) // settings.batch_size
     for epoch in range(first_epoch, settings.epochs):
@@ -362,13 +405,7 @@ def train_polnear(
         if scores["relation F1"] > best["relation F1"]:
             best = {"epoch": epoch, **scores}
             torch.save(module.state_dict(), out / "best.pt")
-        torch.save(
-            {"module": module.state_dict(), "optimizer": opt.state_dict(), "epoch": epoch,
-             "history": history, "best": best, "settings": asdict(settings), "data": hashes,
-             "random": random.getstate(), "numpy": np.random.get_state(),
-             "torch": torch.get_rng_state()},
-            checkpoint,
-        )  # fmt: skip
+        _checkpoint(checkpoint, module, opt, epoch, history, best, asdict(settings), hashes)
     meta = {
         "settings": asdict(settings),
         "data": {"train": str(train_dir), "dev": str(dev_dir), "sha256": hashes,
@@ -578,18 +615,13 @@ def train_pointer(
     best: dict[str, Any] = {"epoch": -1, "dev exact": -1.0}
     first_epoch = 0
     checkpoint = out / "pointer-checkpoint.pt"
-    if checkpoint.exists():
-        state = torch.load(checkpoint, map_location="cpu", weights_only=False)
-        if state.get("settings") == asdict(settings) and state.get("data") == hashes:
-            module.load_state_dict(state["module"])
-            opt.load_state_dict(state["optimizer"])
-            first_epoch, history, best = state["epoch"] + 1, state["history"], state["best"]
-            random.setstate(state["random"])
-            np.random.set_state(state["numpy"])
-            torch.set_rng_state(state["torch"])
-            _note(out, f"pointer: resumed after epoch {state['epoch']}")
-        else:
-            _note(out, "pointer: checkpoint of other settings or data ignored")
+    resumed = _resume(
+        checkpoint, module, opt, out,
+        lambda state: state.get("settings") == asdict(settings) and state.get("data") == hashes,
+        "pointer: ",
+    )  # fmt: skip
+    if resumed is not None:
+        first_epoch, history, best = resumed
     lossf = nn.CrossEntropyLoss()
     n_batches = (len(train_items) + settings.batch_size - 1) // settings.batch_size
     for epoch in range(first_epoch, settings.epochs):
@@ -616,13 +648,7 @@ def train_pointer(
         if exact > best["dev exact"]:
             best = {"epoch": epoch, "dev exact": exact}
             torch.save(module.state_dict(), out / "pointer.pt")
-        torch.save(
-            {"module": module.state_dict(), "optimizer": opt.state_dict(), "epoch": epoch,
-             "history": history, "best": best, "settings": asdict(settings), "data": hashes,
-             "random": random.getstate(), "numpy": np.random.get_state(),
-             "torch": torch.get_rng_state()},
-            checkpoint,
-        )  # fmt: skip
+        _checkpoint(checkpoint, module, opt, epoch, history, best, asdict(settings), hashes)
     meta = read_meta(out)
     meta["pointer"] = {
         "file": "pointer.pt",
