@@ -134,3 +134,32 @@ def test_span_scores_are_max_marginals_by_brute_force(n: int, seed: int) -> None
                 and (e + 1 == n or p[e + 1] != 2)
             ]
             assert got[s, e] == pytest.approx(max(holding) - top)
+
+
+def test_a_content_longer_than_the_pointers_limit_stays_whole() -> None:
+    pytest.importorskip("torch")
+    import torch
+
+    from claimgraph.nlp.pointer import build_pointer
+
+    text = "He said the plan would cost far more than anyone had said"
+    words = text.split(" ")
+    starts = [text.index(w, sum(len(x) + 1 for x in words[:i])) for i, w in enumerate(words)]
+    ends = [s + len(w) for s, w in zip(starts, words, strict=True)]
+    n = len(words)
+    settings = PointerSettings(max_len=3)
+    module = build_pointer(settings, 4)
+    with torch.no_grad():  # a pointer with no opinion: every start and end alike
+        module.out.weight.zero_()
+        module.out.bias.zero_()
+    module.eval()
+    lp = np.log(np.full((n, 3), 0.05))
+    lp[:, 0] = np.log(0.9)
+    lp[2] = np.log([0.05, 0.9, 0.05])  # the tagger: "the plan … had said", 10 tokens
+    lp[3:] = np.log([0.05, 0.05, 0.9])
+    said = Attribution(cue=(3, 7), cue_lemma="say", content=[(8, len(text))], kind="indirect")
+    sym = _symbols([1] + [0] * (n - 1), [1] + [0] * (n - 1))
+    vectors = np.zeros((n, 4), dtype=np.float32)
+    ((out,),) = refine_contents([DocContents([said], text, starts, ends, vectors, sym, lp)],
+                                module, settings)  # fmt: skip
+    assert out.content == [(8, len(text))]

@@ -291,7 +291,7 @@ def refine_contents(
             taggers[d].window(lo, hi),
             (cue[0] - lo, cue[1] - lo),
             (current[0] - lo, current[1] - lo),
-            settings.max_len,
+            max(settings.max_len, current[1] - current[0]),  # (the tagger's own span: a candidate)
         )
         if span is None:
             continue
