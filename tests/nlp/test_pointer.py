@@ -17,6 +17,7 @@ from claimgraph.nlp.pointer import (
     refine_contents,
 )
 from claimgraph.nlp.tagger import spans_of, viterbi
+from claimgraph.nlp.tagger_features import sentence_marks
 
 
 @settings(max_examples=60, deadline=None)
@@ -68,9 +69,10 @@ def _symbols(sentences: list[int], paragraphs: list[int]) -> np.ndarray:
 def test_the_window_is_the_cues_sentence_and_its_neighbours_in_its_paragraph() -> None:
     # sentences start at 0, 3, 6, 9; a paragraph starts at 9
     sym = _symbols([1, 0, 0, 1, 0, 0, 1, 0, 0, 1, 0, 0], [1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0])
-    assert cue_window(sym, (4, 5), PointerSettings()) == (0, 9)
-    assert cue_window(sym, (7, 8), PointerSettings()) == (3, 9)  # not into the next paragraph
-    assert cue_window(sym, (7, 8), PointerSettings(max_tokens=4)) == (5, 9)
+    marks = sentence_marks(sym)
+    assert cue_window(marks, (4, 5), PointerSettings()) == (0, 9)
+    assert cue_window(marks, (7, 8), PointerSettings()) == (3, 9)  # not into the next paragraph
+    assert cue_window(marks, (7, 8), PointerSettings(max_tokens=4)) == (5, 9)
 
 
 def test_refined_contents_overlap_the_old_ones_and_leave_the_cue_alone() -> None:

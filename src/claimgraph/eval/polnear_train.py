@@ -39,7 +39,6 @@ as one model).
 
 from __future__ import annotations
 
-import bisect
 import hashlib
 import json
 import logging
@@ -74,7 +73,13 @@ from claimgraph.nlp.tagger import (
     padded,
     windows,
 )
-from claimgraph.nlp.tagger_features import ROLES, TokenFeatures, bio_of_spans
+from claimgraph.nlp.tagger_features import (
+    ROLES,
+    TokenFeatures,
+    bio_of_spans,
+    sentence_marks,
+    token_span,
+)
 
 __all__ = [
     "BONUS_GRID",
@@ -276,6 +281,16 @@ def _summary(res: dict[str, Any]) -> dict[str, float]:
     return out
 
 
+def _seed(seed: int) -> None:
+    """Seed Python's, NumPy's and torch's generators; torch on at most two threads."""
+    import torch
+
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+
+
 def _resume(
     checkpoint: Path,
     module: Any,
@@ -357,10 +372,7 @@ def train_polnear(
     gold = load_gold(dev_dir)
     t_features = time.perf_counter() - start
 
-    random.seed(settings.seed)
-    np.random.seed(settings.seed)
-    torch.manual_seed(settings.seed)
-    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    _seed(settings.seed)
     module = build_module(settings)
     opt = torch.optim.AdamW(module.parameters(), lr=settings.lr, weight_decay=settings.weight_decay)
     features = [_features(ex) for ex in train]
@@ -534,16 +546,16 @@ def pointer_items(
     items = []
     for i, ex in enumerate(examples):
         starts, ends = ex["starts"], ex["ends"]
+        marks = sentence_marks(ex["symbols"])
         for rel in gold.get(ex["stem"], []):
             cue, content = rel.get("Cue"), rel.get("Content")
             if not cue or not content or len(content) != 1:
                 continue
-            cs, ce = bisect.bisect_right(ends, cue[0][0]), bisect.bisect_left(starts, cue[-1][1])
-            ts = bisect.bisect_right(ends, content[0][0])
-            te = bisect.bisect_left(starts, content[0][1])
+            cs, ce = token_span(starts, ends, cue[0][0], cue[-1][1])
+            ts, te = token_span(starts, ends, *content[0])
             if cs >= ce or ts >= te:
                 continue
-            lo, hi = cue_window(ex["symbols"], (cs, ce), settings)
+            lo, hi = cue_window(marks, (cs, ce), settings)
             if lo <= ts and te <= hi:
                 items.append((i, (cs, ce), (lo, hi), ts - lo, te - 1 - lo))
     return items
@@ -603,10 +615,7 @@ def train_pointer(
     dev = prepare(dev_dir, cache=cache, progress=progress, layers=layers)
     train_items = pointer_items(train, load_gold(train_dir), settings)
     dev_items = pointer_items(dev, load_gold(dev_dir), settings)
-    random.seed(settings.seed)
-    np.random.seed(settings.seed)
-    torch.manual_seed(settings.seed)
-    torch.set_num_threads(max(1, min(2, os.cpu_count() or 1)))
+    _seed(settings.seed)
     module = build_pointer(settings, 384 * len(layers))
     opt = torch.optim.Adam(module.parameters(), lr=settings.lr)
     vectors = [ex["vectors"] for ex in train]
@@ -649,7 +658,6 @@ def train_pointer(
             best = {"epoch": epoch, "dev exact": exact}
             torch.save(module.state_dict(), out / "pointer.pt")
         _checkpoint(checkpoint, module, opt, epoch, history, best, asdict(settings), hashes)
-    meta = read_meta(out)
     meta["pointer"] = {
         "file": "pointer.pt",
         "settings": asdict(settings),

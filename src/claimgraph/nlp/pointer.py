@@ -18,7 +18,6 @@ saved beside the tagger as ``pointer.pt``.
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +26,7 @@ import numpy as np
 
 from claimgraph.nlp.attribution import content_kind
 from claimgraph.nlp.model import Attribution
+from claimgraph.nlp.tagger_features import char_span, sentence_marks, token_span
 
 __all__ = [
     "DocContents",
@@ -109,18 +109,18 @@ def build_pointer(settings: PointerSettings, dim: int) -> Any:
 
 
 def cue_window(
-    symbols: np.ndarray, cue: tuple[int, int], settings: PointerSettings
+    marks: tuple[np.ndarray, np.ndarray], cue: tuple[int, int], settings: PointerSettings
 ) -> tuple[int, int]:
     """The tokens the pointer reads for the cue tokens ``cue``: its sentence and
     ``settings.before``/``after`` sentences around it in its paragraph, at most
-    ``max_tokens`` (centred on the cue when cut)."""
-    sent = np.cumsum(symbols[:, 4])
-    para = np.cumsum(symbols[:, 5])
+    ``max_tokens`` (centred on the cue when cut); ``marks``: the document's
+    ``sentence_marks``."""
+    sent, para = marks
     cs, ce = cue
     lo, hi = cs, ce
     while lo > 0 and sent[lo - 1] >= sent[cs] - settings.before and para[lo - 1] == para[cs]:
         lo -= 1
-    while hi < len(symbols) and sent[hi] <= sent[cs] + settings.after and para[hi] == para[cs]:
+    while hi < len(sent) and sent[hi] <= sent[cs] + settings.after and para[hi] == para[cs]:
         hi += 1
     if hi - lo > settings.max_tokens:
         lo = max(lo, cs - settings.max_tokens // 2)
@@ -265,14 +265,15 @@ def refine_contents(
 
     todo = []
     for d, doc in enumerate(docs):
+        marks = sentence_marks(doc.symbols)
         for k, a in enumerate(doc.attributions):
             if len(a.content) != 1:
                 continue
-            cue = _tokens(doc, a.cue)
-            current = _tokens(doc, a.content[0])
+            cue = token_span(doc.starts, doc.ends, *a.cue)
+            current = token_span(doc.starts, doc.ends, *a.content[0])
             if cue[0] >= cue[1] or current[0] >= current[1]:
                 continue
-            lo, hi = cue_window(doc.symbols, cue, settings)
+            lo, hi = cue_window(marks, cue, settings)
             todo.append((d, k, cue, current, (min(lo, current[0]), max(hi, current[1]))))
     out = [list(doc.attributions) for doc in docs]
     if not todo:
@@ -295,16 +296,7 @@ def refine_contents(
         )
         if span is None:
             continue
-        a, b = doc.starts[span[0] + lo], doc.ends[span[1] + lo - 1]
-        while a < b and doc.text[a].isspace():
-            a += 1
-        while b > a and doc.text[b - 1].isspace():
-            b -= 1
+        a, b = char_span(doc.text, doc.starts, doc.ends, span[0] + lo, span[1] + lo)
         if b > a and [(a, b)] != out[d][k].content:
             out[d][k] = replace(out[d][k], content=[(a, b)], kind=content_kind(doc.text, [(a, b)]))
     return out
-
-
-def _tokens(doc: DocContents, span: tuple[int, int]) -> tuple[int, int]:
-    """The tokens ``[first, end)`` that a character span overlaps."""
-    return bisect.bisect_right(doc.ends, span[0]), bisect.bisect_left(doc.starts, span[1])

@@ -39,7 +39,13 @@ from claimgraph.nlp.attribution import content_kind
 from claimgraph.nlp.lexicon import load_lexicon
 from claimgraph.nlp.model import Attribution
 from claimgraph.nlp.pointer import DocContents, PointerSettings, build_pointer, refine_contents
-from claimgraph.nlp.tagger_features import LAST_LAYER, ROLES, TokenFeatures
+from claimgraph.nlp.tagger_features import (
+    LAST_LAYER,
+    ROLES,
+    TokenFeatures,
+    char_span,
+    sentence_marks,
+)
 
 __all__ = [
     "MODEL_DIR",
@@ -263,8 +269,7 @@ def assemble(
 ) -> list[Assembled]:
     """Attributions from the decoded spans (see the module docstring); ``o_bonus``: per
     role, added to the log-probability of O before decoding (> 0: fewer, surer spans)."""
-    sent = np.cumsum(symbols[:, 4])
-    para = np.cumsum(symbols[:, 5])
+    sent, para = sentence_marks(symbols)
     if any(o_bonus):
         lp = lp.copy()
         lp[:, :, 0] += np.asarray(o_bonus, dtype=lp.dtype)
@@ -326,14 +331,7 @@ def attributions_from_spans(
     lemma is the cue's verb or noun in ``doc`` (when given)."""
 
     def chars(span: tuple[int, int]) -> tuple[int, int]:
-        """Character offsets of a token span, without the whitespace tokens at its ends
-        (spaCy makes a token of a line break)."""
-        s, e = starts[span[0]], ends[span[1] - 1]
-        while s < e and text[s].isspace():
-            s += 1
-        while e > s and text[e - 1].isspace():
-            e -= 1
-        return s, e
+        return char_span(text, starts, ends, *span)
 
     out: list[Attribution] = []
     for a in assembled:
@@ -389,8 +387,10 @@ def run_tagger(docs: list[Doc], path: str | None = None, policy: str = "model") 
     scores = log_probs(tagger.modules, [f for _, f in parsed], tagger.settings.window)
     bonus = decode_bonus(tagger.meta)
     found_by_doc = []
+    rules_by_doc = []
     for (doc, features), lp in zip(parsed, scores, strict=True):
         rules = [a for a in (doc._.attributions or []) if a.kind != "narrative"]
+        rules_by_doc.append(rules)
         starts = [t.idx for t in doc]
         ends = [t.idx + len(t) for t in doc]
         found = assemble(features.symbols, lp, bonus)
@@ -404,8 +404,7 @@ def run_tagger(docs: list[Doc], path: str | None = None, policy: str = "model") 
         refined = refine_contents(found_by_doc, tagger.pointer, tagger.pointer_settings)
     else:
         refined = [d.attributions for d in found_by_doc]
-    for (doc, _features), atts in zip(parsed, refined, strict=True):
-        rules = [a for a in (doc._.attributions or []) if a.kind != "narrative"]
+    for (doc, _features), rules, atts in zip(parsed, rules_by_doc, refined, strict=True):
         if policy == "model":
             marked = [r for r in rules if r.rule in PUNCTUATION_RULES]
             doc._.attributions = atts + unshared(atts, marked)

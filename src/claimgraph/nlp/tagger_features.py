@@ -136,13 +136,38 @@ class TokenFeatures:
     symbols: np.ndarray
 
 
+def token_span(starts: list[int], ends: list[int], s: int, e: int) -> tuple[int, int]:
+    """The tokens ``[first, end)`` (given by char ``starts``/``ends``) that the characters
+    ``s:e`` overlap: from the first token ending after ``s`` to the last starting before
+    ``e`` (empty when none)."""
+    return bisect.bisect_right(ends, s), bisect.bisect_left(starts, e)
+
+
+def char_span(
+    text: str, starts: list[int], ends: list[int], first: int, end: int
+) -> tuple[int, int]:
+    """Character offsets of the tokens ``first:end``, without the whitespace at their ends
+    (spaCy makes a token of a line break)."""
+    s, e = starts[first], ends[end - 1]
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def sentence_marks(symbols: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per token, the number of its sentence and of its paragraph (from ``symbols``' sentence
+    and paragraph starts)."""
+    return np.cumsum(symbols[:, 4]), np.cumsum(symbols[:, 5])
+
+
 def bio_of_spans(starts: list[int], ends: list[int], spans: list[tuple[int, int]]) -> np.ndarray:
     """BIO ids (0/1/2) over tokens given by char ``starts``/``ends`` for char ``spans``: a
     token is in a span when it overlaps it; each span starts with B."""
     tags = np.zeros(len(starts), dtype=np.int64)
     for s, e in sorted(spans):
-        first = bisect.bisect_right(ends, s)  # first token ending after s
-        last = bisect.bisect_left(starts, e)  # tokens starting before e
+        first, last = token_span(starts, ends, s, e)
         if first >= last:
             continue
         tags[first] = 1
