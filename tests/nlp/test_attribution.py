@@ -75,6 +75,27 @@ def test_quote_continued_in_next_paragraph() -> None:
     ]
 
 
+KING = (
+    "\"People say, 'It doesn't matter because Hillary Clinton will get 90 percent of the "
+    "African-American vote,'\" said Charlie King, a prominent New York Democrat. "
+    "\"The question is, 'Ninety percent of what?' Turnout makes a difference.\"\n\n"
+    "With 50 days until the election, Minyon Moore, a senior adviser to the Clinton campaign, "
+    'called Mr. Obama\'s remarks on Saturday "a true wake-up call" to his coalition of supporters.'
+)
+
+
+def test_quote_continued_after_a_long_source_when_the_parser_runs_past_the_paragraph() -> None:
+    # (the parser's sentence holding the closing mark runs on into the next paragraph, up to
+    # "called"; the quote's sentence ends with its paragraph all the same)
+    claims = [c for c in attributions(KING) if c.cue.text == "said"]
+    assert len(claims) == 1
+    assert parts(claims[0], KING)[2] == [
+        "\"People say, 'It doesn't matter because Hillary Clinton will get 90 percent of the "
+        "African-American vote,'\"",
+        "\"The question is, 'Ninety percent of what?' Turnout makes a difference.\"",
+    ]
+
+
 def test_that_clause_with_weekday() -> None:
     text = "The Russian Defense Ministry said on Wednesday that it had warned the United States."
     assert only(text) == (

@@ -237,6 +237,55 @@ def test_a_headline_event_is_not_made_an_attribution_by_the_default_pipeline() -
 
 
 @pytest.mark.skipif(not model_available(), reason="no trained attribution model installed")
+def test_the_default_pipeline_continues_a_quote_in_the_next_sentence() -> None:
+    import claimgraph
+
+    text = (
+        "“It was a mistake to let the deadline pass,” said Tim Hess, a real estate developer "
+        "in Virginia, who introduced Mr. Clarke to his banking contacts. “Nobody in the "
+        "county wanted to be the one to tell him.”\n"
+    )
+    claims = claimgraph.extract(text, published="2016-09-27")
+    assert [[text[s:e] for s, e in c.content.fragments] for c in claims] == [
+        [
+            "“It was a mistake to let the deadline pass,”",
+            "“Nobody in the county wanted to be the one to tell him.”",
+        ]
+    ]
+
+
+@pytest.mark.skipif(not model_available(), reason="no trained attribution model installed")
+def test_a_signed_line_is_no_continuation_of_the_one_before() -> None:
+    import claimgraph
+
+    # (HuffPost, 2016-09-27) the model finds the dash of some signed lines, the rules all
+    text = (
+        "”Mr. Trump embodies the lasting legacy of racism in the United States. He has "
+        "empowered white racists to be open with their prejudice. His candidacy has brought "
+        "about social division and strife. He represents our greatest shame.” ― Sonya Herridge\n"
+        "“During the debate Trump said Hispanics live in hell. He is ignorant of our culture "
+        "and lives. He makes simple blanket statements about people he knows or cares nothing "
+        "about.”― Pamela Padilla\xa0\n"
+        "“I’m so ashamed to be an American. I cannot believe a man with NO credentials to even "
+        "be a president is the GOP for the Republican Party. He’s an immature WHITE college "
+        "frat boy that never grew up and thinks whatever he says he right. How did we get this "
+        "low?”\xa0― Jacklyn Ashley\xa0\n"
+        "“Trump must stop portraying Latinos as dangerous gangsters when most of us are "
+        "hard-working, tax-paying, successful entrepreneurs, unlike him.”― Carla Sanchez.\n\n"
+        "Getty/Instagram.\n\n"
+        "“Donald Trump scares me. Hearing him talk about communities of color in relation to "
+        "law and order makes me fearful. Hearing his hateful words ma"
+    )
+    claims = claimgraph.extract(text, published="2016-09-27")
+    signed = {c.source.text: len(c.content.fragments) for c in claims if c.cue.text == "―"}
+    assert {k: signed.get(k) for k in ("Pamela Padilla", "Jacklyn Ashley", "Carla Sanchez")} == {
+        "Pamela Padilla": 1,
+        "Jacklyn Ashley": 1,
+        "Carla Sanchez": 1,
+    }
+
+
+@pytest.mark.skipif(not model_available(), reason="no trained attribution model installed")
 def test_the_default_pipeline_keeps_the_lines_attributed_by_punctuation() -> None:
     import claimgraph
 

@@ -710,7 +710,11 @@ class AttributionRules:
             if i < len(cue_starts) and cue_starts[i] < q[0] and not close_by:
                 continue
             # nor a cue inside the quote's own sentence after it ("“…,” he added.")
+            # (a sentence ends at its paragraph's end: the parser sometimes runs on across it)
+            para_end = text.find("\n", q[1])
             q_sent_end = doc[_token_at(self.starts, q[1] - 1)].sent.end_char
+            if para_end >= 0:
+                q_sent_end = min(q_sent_end, para_end)
             j = bisect.bisect_left(cue_starts, q[1])
             if j < len(cue_starts) and cue_starts[j] < q_sent_end:
                 continue

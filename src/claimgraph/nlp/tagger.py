@@ -11,7 +11,9 @@ after O), O's log-probability raised by the bonus chosen on dev (``meta.json``'s
   second fragment when a quotation resumes right after the cue ("“A,” he said, “B.”");
 - each Cue takes the nearest Source span of its sentence, if any;
 - a content of one fragment is then re-decided by the content pointer saved with the model
-  (``claimgraph.nlp.pointer``), when there is one, together with this tagger's Content layer.
+  (``claimgraph.nlp.pointer``), when there is one, together with this tagger's Content layer;
+- a quotation with no cue of its own that opens the next sentence or paragraph continues a
+  quoted attribution, by the rules' own ``AttributionRules.continue_quotes``.
 
 Where a rule attribution has an overlapping cue, its metadata (cue lemma, kind, rule) is
 kept, so the components after this one (speakers, entities, qualifiers, dates) work as they
@@ -35,7 +37,7 @@ from typing import Any
 import numpy as np
 from spacy.tokens import Doc
 
-from claimgraph.nlp.attribution import content_kind
+from claimgraph.nlp.attribution import AttributionRules, content_kind
 from claimgraph.nlp.lexicon import load_lexicon
 from claimgraph.nlp.model import Attribution
 from claimgraph.nlp.pointer import DocContents, PointerSettings, build_pointer, refine_contents
@@ -407,7 +409,11 @@ def run_tagger(docs: list[Doc], path: str | None = None, policy: str = "model") 
     for (doc, _features), rules, atts in zip(parsed, rules_by_doc, refined, strict=True):
         if policy == "model":
             marked = [r for r in rules if r.rule in PUNCTUATION_RULES]
-            doc._.attributions = atts + unshared(atts, marked)
+            # a quotation after the model's quoted attribution continues it, as it does the
+            # rules' ("…,” said X, a lawyer. “These cases …”); the signed lines kept count as taken
+            doc._.attributions = AttributionRules(doc, doc._.quotes or [], lex).continue_quotes(
+                atts + unshared(atts, marked)
+            )
             continue
         added = [
             a for a in unshared(rules, atts) if a.cue_lemma in lex.verbs or a.cue_lemma in lex.nouns
