@@ -96,6 +96,21 @@ def test_quote_continued_after_a_long_source_when_the_parser_runs_past_the_parag
     ]
 
 
+def test_a_quoted_section_heading_is_no_continuation() -> None:
+    text = (
+        '"These are strange days," said Bill Raney, a miner in Logan County. "I know what '
+        'he says the plan is. But I am skeptical he can pull it off."\n\n'
+        "'Legend in the Coal Fields.'\n\n"
+        "Mr. Raney has worked underground for thirty years."
+    )
+    claims = [c for c in attributions(text) if c.cue.text == "said"]
+    assert len(claims) == 1
+    assert parts(claims[0], text)[2] == [
+        '"These are strange days,"',
+        '"I know what he says the plan is. But I am skeptical he can pull it off."',
+    ]
+
+
 def test_that_clause_with_weekday() -> None:
     text = "The Russian Defense Ministry said on Wednesday that it had warned the United States."
     assert only(text) == (

@@ -689,7 +689,8 @@ class AttributionRules:
         for q in self.quotes.spans:
             if q in used or any(s <= q[0] < e for s, e in covered):
                 continue
-            if len(text[q[0] : q[1]].split()) < MIN_QUOTE_WORDS:
+            words = text[q[0] : q[1]].split()
+            if len(words) < MIN_QUOTE_WORDS or _is_heading(text, q):
                 continue
             prev = None
             for a in sorted(found, key=lambda a: a.content[-1][1]):
@@ -723,6 +724,17 @@ class AttributionRules:
             used.add(q)
             quoting.sort(key=lambda a: a.content[-1][1])
         return found
+
+
+def _is_heading(text: str, quote: tuple[int, int]) -> bool:
+    """Whether a quotation is a paragraph of its own in title case: a section heading
+    ("'Coal Isn't the Villain.'"), not a speaker going on."""
+    start, end = quote
+    alone = text[text.rfind("\n", 0, start) + 1 : start].strip() == "" and (
+        text[end : (text.find("\n", end) + 1 or len(text) + 1) - 1].strip() == ""
+    )
+    words = [w for w in re.findall(r"[A-Za-z][\w’']*", text[start:end]) if len(w) > 3]
+    return alone and bool(words) and all(w[0].isupper() for w in words)
 
 
 def outermost(atts: list[Attribution]) -> list[Attribution]:
