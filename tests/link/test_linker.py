@@ -47,6 +47,20 @@ def test_the_accusation_and_the_denials_contradict(linked_db: Path) -> None:
         assert _relation(store, accusation, _claim(store, "Sputnik", COMPLICITY)) == "contradict"
 
 
+def test_the_published_pictures_contradict_nobody(linked_db: Path) -> None:
+    # Sputnik: "… published a batch of aerial pictures showing that …": evidence offered,
+    # whichever of "published" or "published a batch of" the model makes the cue.
+    with ClaimStore(linked_db) as store:
+        pictures = [c for c in store.claims() if "aerial pictures showing" in c.content.text]
+        assert pictures
+        ids = {c.claim_id for c in pictures}
+        contradicted = [
+            (x, y) for x, y, _, relation, _, _ in store.links()
+            if relation == "contradict" and {x, y} & ids
+        ]  # fmt: skip
+        assert contradicted == []
+
+
 def test_repetitions_across_outlets_agree_in_one_cluster(linked_db: Path) -> None:
     with ClaimStore(linked_db) as store:
         accusation = _claim(store, "TASS", ACCUSATION)

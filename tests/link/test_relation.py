@@ -64,9 +64,44 @@ ACCUSATION = claim("the United States supports terrorists in Syria")
             ),
             0,
         ),
+        # … also when the cue takes the noun phrase's opening words …
+        (
+            claim(
+                "aerial pictures showing that US troops are present in Daesh areas",
+                cue="published a batch of",
+                cls="publish",
+            ),
+            0,
+        ),
         # … unless a clause comes first, or the material itself is denied.
         (claim("that the pictures show US troops in Daesh areas", cue="published"), 1),
         (claim("the video of the strike", source="the Pentagon", cue="dismissed", cls="deny"), -1),
+        # The first sentence carries the polarity: a long quotation's later negations are
+        # other propositions …
+        (
+            claim(
+                "“This is a disgusting day,” … “Donald Trump is a disgusting fraud. He started "
+                "this years ago. He would not have done that to a Mitt Romney.”",
+                source="G.K. Butterfield",
+            ),
+            1,
+        ),
+        (claim("We do not support terrorists. The pictures show what they show.", source="he"), -1),
+        # … but an explicit denial counts in any sentence.
+        (
+            claim(
+                "“The coalition’s mission in Syria is to defeat ISIS and prevent its return to "
+                "liberated areas. Any claims to the contrary are ridiculous.”",
+                source="the Pentagon",
+            ),
+            -1,
+        ),
+        # … and a title's full stop ends no sentence.
+        (claim("Gen. Smith did not order the strike. He was on leave.", source="the Army"), -1),
+        # Contractions negate, with a straight or a curly apostrophe.
+        (claim("''This isn't tax reform,''", source="Douglas Holtz-Eakin"), -1),
+        (claim("the US doesn’t support terrorists", source="the Pentagon"), -1),
+        (claim("the US supports terrorists", cue="didn’t say", cls="other"), 0),
     ],
 )
 def test_polarity(made: Claim, expected: int) -> None:

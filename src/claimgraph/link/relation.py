@@ -70,7 +70,13 @@ _FROM_STANCE: dict[str, RelationName] = {
     "discuss": "discuss",
     "unrelated": "unrelated",
 }
-_WORD = re.compile(r"n't|\w+(?:[-']\w+)*", re.IGNORECASE)
+# Words, with a contraction's "n't" a word of its own ("isn't" → "is", "n't").
+_WORD = re.compile(r"\w+(?=n't)|n't|\w+(?:[-']\w+)*", re.IGNORECASE)
+
+
+def _words_of(text: str) -> list[str]:
+    """Lower-case words of ``text`` (curly apostrophes read as straight ones)."""
+    return [t.lower() for t in _WORD.findall(text.replace("’", "'"))]
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,20 +148,51 @@ def _names_evidence(tokens: list[str]) -> str | None:
     return None
 
 
-def _content_polarity(text: str, *, denied: bool = False) -> tuple[int, str, bool]:
-    """Sign, why, and whether a negative sign is an explicit denial (not only a negation)."""
+# Where a content's next sentence starts: after . ! or ? (and a closing quotation mark), before a
+# capital (or an opening quotation mark and a capital).
+_NEXT_SENTENCE = re.compile(r"(?<=[.!?])[\"”’']*\s+(?=[\"“‘']*[A-Z])")
+
+
+# A word ending in a full stop that ends no sentence: "Mr.", "Gen.", "U.S.", "J."
+_ABBREVIATION = re.compile(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,3}\.")
+
+
+def _sentences(text: str) -> list[str]:
+    """A content's sentences (a title's or an initial's full stop ends none)."""
+    out = []
+    start = 0
+    for m in _NEXT_SENTENCE.finditer(text):
+        before = text[start : m.start()].split()
+        if before and not _ABBREVIATION.fullmatch(before[-1].lstrip("\"“‘'(")):
+            out.append(text[start : m.start()])
+            start = m.end()
+    out.append(text[start:])
+    return out
+
+
+def _content_polarity(
+    text: str, *, denied: bool = False, opening: Sequence[str] = ()
+) -> tuple[int, str, bool]:
+    """Sign, why, and whether a negative sign is an explicit denial (not only a negation).
+
+    An explicit denial counts in any sentence of the content ("The coalition's mission is to
+    defeat ISIS. Any claims to the contrary are ridiculous."), a plain negation only in the
+    first, which says what the source asserts or denies: a long quotation goes on to other
+    propositions ("… He would not have done that to a Mitt Romney."), whose negations are not
+    the claim's. ``opening``: words of the cue after its verb, which may open the content's
+    noun phrase ("published a batch of" | "aerial pictures showing …")."""
     words = _words()
-    tokens = [t.lower() for t in _WORD.findall(text)]
-    present = set(tokens)
+    sentences = [_words_of(s) for s in _sentences(text)]
+    tokens = sentences[0]
     # Denying material ("the Pentagon dismissed the pictures") is still a denial.
-    shown = None if denied else _names_evidence(tokens)
+    shown = None if denied else _names_evidence([*opening, *tokens])
     if shown is not None:
         return 0, f"names evidence ({shown})", False
-    if present & words.dismissal and present & words.claim:
+    if any(set(t) & words.dismissal and set(t) & words.claim for t in sentences):
         return -1, "dismisses claims", True
-    if present & words.deny_forms:
+    if any(set(t) & words.deny_forms for t in sentences):
         return -1, "reports a denial", True
-    if present & words.negation:
+    if set(tokens) & words.negation:
         return -1, "negated", False
     return 1, "asserts", False
 
@@ -176,10 +213,10 @@ def denies(claim: Claim) -> bool:
 # cluster is in hundreds): remembered by what it depends on.
 @lru_cache(maxsize=1 << 16)
 def _polarity(cue: str, cls: str, content: str) -> tuple[int, str, bool]:
-    cue_words = {t.lower() for t in _WORD.findall(cue)}
-    if cls == "other" and cue_words & _words().negation:
+    cue_words = _words_of(cue)
+    if cls == "other" and set(cue_words) & _words().negation:
         return 0, f"negated cue {cue!r}", False
-    sign, why, explicit = _content_polarity(content, denied=cls == "deny")
+    sign, why, explicit = _content_polarity(content, denied=cls == "deny", opening=cue_words[1:])
     if sign == 0:
         return 0, f"{cls} cue, content {why}", False
     if cls == "deny":
