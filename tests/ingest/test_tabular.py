@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -137,6 +138,34 @@ def test_jsonl_text_from_a_stream() -> None:
     items = list(read_jsonl_text(text, "<stdin>"))
     assert isinstance(items[0], Document) and items[0].origin == "<stdin>:1"
     assert items[1] == IngestError("<stdin>:2", "invalid JSON: Expecting value (column 1)")
+
+
+def test_claimgraph_output_read_back_is_its_documents_and_one_note_for_its_claims() -> None:
+    import claimgraph
+    from claimgraph.export.tables import write_jsonl
+
+    text = "The minister said the bridge would reopen in May. The mayor denied it."
+    document = claimgraph.make_document(text)
+    claims = claimgraph.extract(text)
+    assert len(claims) >= 2
+    out = io.StringIO()
+    write_jsonl([(document, claims)], out)
+    data = out.getvalue() + '{"type": "claim"}\nnot json\n'
+    lines = data.count("\n")
+    for items in (list(read_jsonl(data.encode(), "out.jsonl")), list(read_jsonl_text(data, "-"))):
+        docs, errors = split(items)
+        assert [d.text for d in docs] == [text]
+        assert [d.doc_id for d in docs] == [document.doc_id]
+        # the bad line keeps its own error; the claim records are one note, wherever they are
+        where = "out.jsonl" if items[0].origin.startswith("out") else "-"
+        assert errors == [
+            IngestError(f"{where}:{lines}", "invalid JSON: Expecting value (column 1)"),
+            IngestError(
+                f"{where}:2-{lines - 1}",
+                f"{lines - 2} claim records of claimgraph output skipped (not articles; the "
+                "claims are extracted again from its document records)",
+            ),
+        ]
 
 
 @pytest.mark.parametrize(

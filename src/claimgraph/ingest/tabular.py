@@ -96,6 +96,7 @@ def read_jsonl(data: bytes, origin: str) -> Iterator[Result]:
         yield IngestError(origin, "binary or UTF-16 file; expected UTF-8 JSON lines")
         return
     position = 0
+    skipped: list[int] = []
     for lineno, chunk in enumerate(data.split(b"\n"), start=1):
         base, position = position, position + len(chunk) + 1
         if not chunk.strip():
@@ -106,7 +107,13 @@ def read_jsonl(data: bytes, origin: str) -> Iterator[Result]:
         except UnicodeDecodeError as exc:
             yield IngestError(where, utf8_reason(exc, chunk, base))
             continue
-        yield _jsonl_record(line.removeprefix("\ufeff") if lineno == 1 else line, where)
+        found = _jsonl_record(line.removeprefix("\ufeff") if lineno == 1 else line, where)
+        if found is None:
+            skipped.append(lineno)
+        else:
+            yield found
+    if skipped:
+        yield _skipped_claims(origin, skipped)
 
 
 def read_jsonl_text(text: str, origin: str) -> Iterator[Result]:
@@ -114,12 +121,26 @@ def read_jsonl_text(text: str, origin: str) -> Iterator[Result]:
     if not text.strip():
         yield IngestError(origin, "empty input")
         return
+    skipped: list[int] = []
     for lineno, line in enumerate(text.split("\n"), start=1):
         if line.strip():
-            yield _jsonl_record(line, f"{origin}:{lineno}")
+            found = _jsonl_record(line, f"{origin}:{lineno}")
+            if found is None:
+                skipped.append(lineno)
+            else:
+                yield found
+    if skipped:
+        yield _skipped_claims(origin, skipped)
 
 
-def _jsonl_record(line: str, where: str) -> Result:
+# The ``type`` of the records claimgraph's own JSONL output holds besides its documents
+# (``claimgraph.export.tables``): read back, the documents are articles again and their claims
+# are extracted anew.
+_OUTPUT_RECORDS = frozenset({"claim"})
+
+
+def _jsonl_record(line: str, where: str) -> Result | None:
+    """The record of one line; None for a claim record of claimgraph's own output."""
     try:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
@@ -127,7 +148,23 @@ def _jsonl_record(line: str, where: str) -> Result:
     except (ValueError, RecursionError) as exc:
         # ValueError: e.g. an integer longer than Python will convert; RecursionError: nesting.
         return IngestError(where, f"invalid JSON: {type(exc).__name__}: {exc}")
+    if (
+        isinstance(record, Mapping)
+        and record.get("type") in _OUTPUT_RECORDS
+        and "text" not in record
+    ):
+        return None
     return document_from_record(record, where, "jsonl")
+
+
+def _skipped_claims(origin: str, lines: list[int]) -> IngestError:
+    """One error for all the claim records of claimgraph output read as input."""
+    where = f"{origin}:{lines[0]}" if len(lines) == 1 else f"{origin}:{lines[0]}-{lines[-1]}"
+    return IngestError(
+        where,
+        f"{len(lines)} claim record{'s' if len(lines) > 1 else ''} of claimgraph output skipped "
+        "(not articles; the claims are extracted again from its document records)",
+    )
 
 
 def read_csv(data: bytes, origin: str, *, delimiter: str = ",") -> Iterator[Result]:
