@@ -64,6 +64,14 @@ def test_pentagon_denial_the_same_day(example: tuple[Document, list[Claim]]) -> 
     assert claim.date is not None and claim.date.value == "2017-10-04"
 
 
+def test_the_ministry_published_a_batch_of_pictures(example: tuple[Document, list[Claim]]) -> None:
+    _, claims = example
+    [claim] = find(claims, "published", "the Russian Defense Ministry")
+    assert claim.cue.cls == "publish"
+    # the quantity opens what was published; it is no part of the reporting verb
+    assert claim.content.text.startswith("a batch of aerial pictures showing that the Syrian")
+
+
 def test_every_span_indexes_the_stored_text(example: tuple[Document, list[Claim]]) -> None:
     document, claims = example
     text = document.text

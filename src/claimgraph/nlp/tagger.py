@@ -27,6 +27,7 @@ top layers (``--tune-layers``) also has them in ``encoder.pt``, read by all the 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -359,6 +360,7 @@ def attributions_from_spans(
                 words = doc[a.cue[0] : a.cue[1]]
                 lemma = max(words, key=lambda t: t.pos_ in ("VERB", "NOUN")).lemma_.lower()
             kind = content_kind(text, content)
+        cue, content = _partitive(text, cue, content)
         out.append(
             Attribution(
                 cue=cue,
@@ -424,6 +426,27 @@ def run_tagger(docs: list[Doc], path: str | None = None, policy: str = "model") 
 def _inside(inner: list[tuple[int, int]], outer: list[tuple[int, int]]) -> bool:
     """Whether every fragment of ``inner`` lies in a fragment of ``outer`` and they differ."""
     return inner != outer and all(any(o[0] <= s and e <= o[1] for o in outer) for s, e in inner)
+
+
+# The opening of a partitive noun phrase ("a batch of", "a series of"): the quantity, not the
+# reporting, so it belongs to the content the cue governs ("published | a batch of aerial
+# pictures showing …"), where the model sometimes ends the cue with it.
+_PARTITIVE = re.compile(
+    r"\s(?:an?|another|one)\s(?:batch|series|number|set|pair|couple|lot|host|range|list|handful|"
+    r"dozen|string|raft|slew|bunch|collection|stack|trove|cache|flurry|barrage|wave)\s+of$",
+    re.IGNORECASE,
+)
+
+
+def _partitive(
+    text: str, cue: tuple[int, int], content: list[tuple[int, int]]
+) -> tuple[tuple[int, int], list[tuple[int, int]]]:
+    """``cue`` without a partitive opening at its end, given to the content that follows it."""
+    m = _PARTITIVE.search(text, cue[0], cue[1])
+    first = min(content)
+    if m is None or m.end() != cue[1] or text[cue[1] : first[0]].strip():
+        return cue, content
+    return (cue[0], m.start()), sorted([(m.start() + 1, first[1]), *content[1:]])
 
 
 def _outside(
