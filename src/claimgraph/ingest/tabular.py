@@ -95,8 +95,12 @@ def read_jsonl(data: bytes, origin: str) -> Iterator[Result]:
     if data.startswith(UTF16_BOMS) or b"\0" in data[:_SNIFF_BYTES]:
         yield IngestError(origin, "binary or UTF-16 file; expected UTF-8 JSON lines")
         return
+    yield from _noting_claims(_jsonl_lines(data, origin), origin)
+
+
+def _jsonl_lines(data: bytes, origin: str) -> Iterator[tuple[int, Result | None]]:
+    """Each non-blank line of JSONL bytes with its number: its record, or the error."""
     position = 0
-    skipped: list[int] = []
     for lineno, chunk in enumerate(data.split(b"\n"), start=1):
         base, position = position, position + len(chunk) + 1
         if not chunk.strip():
@@ -105,15 +109,9 @@ def read_jsonl(data: bytes, origin: str) -> Iterator[Result]:
         try:
             line = chunk.decode("utf-8")
         except UnicodeDecodeError as exc:
-            yield IngestError(where, utf8_reason(exc, chunk, base))
+            yield lineno, IngestError(where, utf8_reason(exc, chunk, base))
             continue
-        found = _jsonl_record(line.removeprefix("\ufeff") if lineno == 1 else line, where)
-        if found is None:
-            skipped.append(lineno)
-        else:
-            yield found
-    if skipped:
-        yield _skipped_claims(origin, skipped)
+        yield lineno, _jsonl_record(line.removeprefix("\ufeff") if lineno == 1 else line, where)
 
 
 def read_jsonl_text(text: str, origin: str) -> Iterator[Result]:
@@ -121,16 +119,29 @@ def read_jsonl_text(text: str, origin: str) -> Iterator[Result]:
     if not text.strip():
         yield IngestError(origin, "empty input")
         return
+    lines = enumerate(text.split("\n"), start=1)
+    yield from _noting_claims(
+        ((n, _jsonl_record(line, f"{origin}:{n}")) for n, line in lines if line.strip()), origin
+    )
+
+
+def _noting_claims(records: Iterator[tuple[int, Result | None]], origin: str) -> Iterator[Result]:
+    """The records of numbered lines, then one error for the lines that were claim records
+    of claimgraph's own output (None), if any."""
     skipped: list[int] = []
-    for lineno, line in enumerate(text.split("\n"), start=1):
-        if line.strip():
-            found = _jsonl_record(line, f"{origin}:{lineno}")
-            if found is None:
-                skipped.append(lineno)
-            else:
-                yield found
-    if skipped:
-        yield _skipped_claims(origin, skipped)
+    for lineno, found in records:
+        if found is None:
+            skipped.append(lineno)
+        else:
+            yield found
+    if not skipped:
+        return
+    first, last = skipped[0], skipped[-1]
+    yield IngestError(
+        f"{origin}:{first}" if first == last else f"{origin}:{first}-{last}",
+        f"{len(skipped)} claim record{'s' if len(skipped) > 1 else ''} of claimgraph output "
+        "skipped (not articles; the claims are extracted again from its document records)",
+    )
 
 
 # The ``type`` of the records claimgraph's own JSONL output holds besides its documents
@@ -155,16 +166,6 @@ def _jsonl_record(line: str, where: str) -> Result | None:
     ):
         return None
     return document_from_record(record, where, "jsonl")
-
-
-def _skipped_claims(origin: str, lines: list[int]) -> IngestError:
-    """One error for all the claim records of claimgraph output read as input."""
-    where = f"{origin}:{lines[0]}" if len(lines) == 1 else f"{origin}:{lines[0]}-{lines[-1]}"
-    return IngestError(
-        where,
-        f"{len(lines)} claim record{'s' if len(lines) > 1 else ''} of claimgraph output skipped "
-        "(not articles; the claims are extracted again from its document records)",
-    )
 
 
 def read_csv(data: bytes, origin: str, *, delimiter: str = ",") -> Iterator[Result]:
