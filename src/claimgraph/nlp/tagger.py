@@ -376,13 +376,17 @@ def attributions_from_spans(
 
 def run_tagger(docs: list[Doc], path: str | None = None, policy: str = "model") -> None:
     """Set ``doc._.attributions`` of each parsed Doc (rules already run) by ``policy``."""
-    from claimgraph.nlp.tagger_features import doc_features, encode_docs
+    from claimgraph.nlp.tagger_features import doc_features, encode_docs, native_bf16
 
     if policy not in POLICIES:
         raise ValueError(f"tagger policy {policy!r}: expected one of {', '.join(POLICIES)}")
     tagger = load_tagger(path)
     vectors = encode_docs(
-        docs, tagger.encoder, layers=tagger.settings.encoder_layers, tail=tagger.tail
+        docs,
+        tagger.encoder,
+        layers=tagger.settings.encoder_layers,
+        tail=tagger.tail,
+        bf16=native_bf16(),
     )
     lex = load_lexicon()
     parsed = [

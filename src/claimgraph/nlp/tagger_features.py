@@ -17,12 +17,19 @@ layers from cached word-piece states of the layer below them (``encoded_windows`
 ``pool_pieces``); only such copies would be shipped (``tail``; the rest comes from the
 MiniLM's PyPI package). The shipped model reads the frozen MiniLM: fine-tuning did no
 better (README).
+
+Inference on a CPU with native bfloat16 arithmetic (AVX512-BF16 or AMX) runs the MiniLM's
+matrix products in bfloat16 (``native_bf16``): its encoding takes 0.6 of the time, the token
+vectors differ from float32's by about 0.6 % and the dev scores by at most 0.1 (README).
+Training computes them in float32, and ``CLAIMGRAPH_FLOAT32=1`` asks the same of inference.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import itertools
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -41,6 +48,7 @@ __all__ = [
     "doc_features",
     "encode_docs",
     "encoded_windows",
+    "native_bf16",
     "pool_pieces",
     "run_layers",
     "sentence_windows",
@@ -246,6 +254,19 @@ def symbol_sentences(
     return [(starts[a], ends[b - 1]) for a, b in itertools.pairwise(bounds) if b > a]
 
 
+def native_bf16() -> bool:
+    """Whether this CPU multiplies bfloat16 natively (AVX512-BF16 or AMX) and the user did
+    not ask for float32 (``CLAIMGRAPH_FLOAT32=1``)."""
+    if os.environ.get("CLAIMGRAPH_FLOAT32", "").strip().lower() in ("1", "true", "yes"):
+        return False
+    import torch
+
+    try:
+        return bool(torch.cpu._is_avx512_bf16_supported() or torch.cpu._is_amx_tile_supported())
+    except AttributeError:  # a torch without these probes
+        return False
+
+
 def run_layers(stack: Sequence[Any], hidden: Any, attention_mask: Any) -> list[Any]:
     """The hidden states after each transformer layer of ``stack`` (torch), from ``hidden``
     (batch × pieces × width) with the 0/1 ``attention_mask`` of the pieces."""
@@ -280,11 +301,13 @@ def encoded_windows(
     *,
     tail: Sequence[Any] | None = None,
     batch_size: int = 32,
+    bf16: bool = False,
 ) -> Iterator[tuple[int, dict[int, Any], np.ndarray]]:
     """Every MiniLM window of ``texts`` (``sentence_windows``), encoded: yields the text's
     index, the hidden states of ``layers`` (0: the embeddings, 6: the last layer; torch,
     pieces × 384) and, per piece, the index of the token it belongs to (-1: a special
-    piece). ``tail``: fine-tuned top layers used instead of the MiniLM's own."""
+    piece). ``tail``: fine-tuned top layers used instead of the MiniLM's own; ``bf16``: the
+    matrix products in bfloat16 (the states come out in float32)."""
     import torch
 
     transformer = model[0].auto_model
@@ -308,7 +331,8 @@ def encoded_windows(
             return_tensors="pt",
         )
         offsets = enc["offset_mapping"].numpy()
-        with torch.inference_mode():  # (not around the yield: the caller's code is its own)
+        fast = torch.autocast("cpu", dtype=torch.bfloat16) if bf16 else contextlib.nullcontext()
+        with torch.inference_mode(), fast:  # (not around the yield: the caller's code is its own)
             hidden = transformer.embeddings(
                 input_ids=enc["input_ids"], token_type_ids=enc["token_type_ids"]
             )
@@ -341,10 +365,12 @@ def encode_docs(
     batch_size: int = 32,
     layers: Sequence[int] = LAST_LAYER,
     tail: Sequence[Any] | None = None,
+    bf16: bool = False,
 ) -> list[np.ndarray]:
     """MiniLM vectors of every token of each Doc (mean of its word pieces): the hidden
     states of ``layers`` (0: the embeddings, 6: the last layer), side by side, computed in
-    the windows of ``encoded_windows`` (``tail``: fine-tuned top layers)."""
+    the windows of ``encoded_windows`` (``tail``: fine-tuned top layers; ``bf16``: in
+    bfloat16)."""
     import torch
 
     token_starts = [[t.idx for t in doc] for doc in docs]
@@ -353,7 +379,7 @@ def encode_docs(
     out = [np.zeros((len(doc), width), dtype=np.float32) for doc in docs]
     for d, states, owner in encoded_windows(
         [doc.text for doc in docs], sents, token_starts, model, layers, tail=tail,
-        batch_size=batch_size,
+        batch_size=batch_size, bf16=bf16,
     ):  # fmt: skip
         # A window's tokens are a run of the document's (windows are whole sentences):
         # each token's mean is pooled over its window's run only.
