@@ -451,3 +451,17 @@ def test_sentences_from_symbols_cover_every_token_once() -> None:
     symbols[0, 4] = 0  # the first token always starts a sentence
     assert symbol_sentences(starts, ends, symbols) == [(0, 10), (12, 21)]
     assert symbol_sentences([], [], np.zeros((0, 9), dtype=np.int64)) == []
+
+
+def test_a_partitive_at_the_end_of_a_cue_opens_the_content_after_it() -> None:
+    from claimgraph.nlp.tagger import _partitive
+
+    text = "The ministry published a batch of aerial pictures."
+    cue, content = (13, 33), [(34, 49)]
+    assert text[slice(*cue)] == "published a batch of"
+    new_cue, new_content = _partitive(text, cue, content)
+    assert text[slice(*new_cue)] == "published"
+    assert [text[s:e] for s, e in new_content] == ["a batch of aerial pictures"]
+    # a content before the cue is left alone
+    before = "Aerial pictures, the ministry published a batch of"
+    assert _partitive(before, (30, 50), [(0, 15)]) == ((30, 50), [(0, 15)])

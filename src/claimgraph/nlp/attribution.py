@@ -730,9 +730,10 @@ def _is_heading(text: str, quote: tuple[int, int]) -> bool:
     """Whether a quotation is a paragraph of its own in title case: a section heading
     ("'Coal Isn't the Villain.'"), not a speaker going on."""
     start, end = quote
-    alone = text[text.rfind("\n", 0, start) + 1 : start].strip() == "" and (
-        text[end : (text.find("\n", end) + 1 or len(text) + 1) - 1].strip() == ""
-    )
+    line_end = text.find("\n", end)
+    before = text[text.rfind("\n", 0, start) + 1 : start]
+    after = text[end : line_end if line_end >= 0 else len(text)]
+    alone = not before.strip() and not after.strip()
     words = [w for w in re.findall(r"[A-Za-z][\w’']*", text[start:end]) if len(w) > 3]
     return alone and bool(words) and all(w[0].isupper() for w in words)
 

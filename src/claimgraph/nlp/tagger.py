@@ -448,7 +448,7 @@ def _partitive(
     """``cue`` without a partitive opening at its end, given to the content that follows it."""
     m = _PARTITIVE.search(text, cue[0], cue[1])
     first = min(content)
-    if m is None or m.end() != cue[1] or text[cue[1] : first[0]].strip():
+    if m is None or m.end() != cue[1] or first[0] < cue[1] or text[cue[1] : first[0]].strip():
         return cue, content
     return (cue[0], m.start()), sorted([(m.start() + 1, first[1]), *content[1:]])
 
