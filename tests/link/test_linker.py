@@ -51,7 +51,10 @@ def test_the_published_pictures_contradict_nobody(linked_db: Path) -> None:
     # Sputnik: "… published a batch of aerial pictures showing that …": evidence offered,
     # whichever of "published" or "published a batch of" the model makes the cue.
     with ClaimStore(linked_db) as store:
-        pictures = [c for c in store.claims() if "aerial pictures showing" in c.content.text]
+        pictures = [
+            c for c in store.claims()
+            if "aerial pictures" in f"{c.cue.text} {c.content.text}" and c.cue.cls == "publish"
+        ]  # fmt: skip
         assert pictures
         ids = {c.claim_id for c in pictures}
         contradicted = [
