@@ -395,6 +395,20 @@ def test_a_state_listed_among_states_is_not_pulled_to_a_town_of_another():
     assert ("Washington", WASHINGTON_STATE) in found
 
 
+def test_a_state_a_list_of_states_decided_is_that_state_in_its_other_mentions():
+    # The list names Missouri, which pulls the bare mention towards California, Missouri;
+    # the list reads "California" as the state, and the article means one California.
+    found = _ids(
+        "Setton Farms based in California, the pistachio supplier, is recalling its "
+        "pistachios. The states affected are: Alaska, Alabama, Arizona, Arkansas, California, "
+        "Colorado, Georgia, Idaho, Illinois, Indiana, Kansas, Kentucky, Louisiana, Michigan, "
+        "Missouri, Mississippi, Montana, Nebraska, Nevada, New Mexico, North Carolina, Ohio, "
+        "Oregon, South Carolina, Tennessee, Texas, Utah, Virginia, Washington, West Virginia "
+        "and Wyoming."
+    )
+    assert [i for name, i in found if name == "California"] == [5332921, 5332921]
+
+
 def test_a_wire_dateline_alone_is_the_capital_and_its_dash_joins_nothing():
     # Peoria and Macomb lie beside Washington, Illinois; "WASHINGTON —" alone is the capital,
     # and "Congress" after the dateline's dash is no place (there is a Congress, Arizona).

@@ -1352,7 +1352,10 @@ def geocode_places(doc: Doc) -> None:
                 )
             )
             chosen[m.end] = e
-            picks.append((m, e, qual is not None and len(m.candidates) > 1))
+            # Decided by the words around it: a qualifier after it ("Springfield, Ohio"), or
+            # its place in a list of states ("California, Louisiana and Virginia").
+            decided = qual is not None or (same_kind == "region" and e.kind == "region")
+            picks.append((m, e, decided and len(m.candidates) > 1))
         return picks
 
     picks = resolve(admins)
@@ -1365,8 +1368,9 @@ def geocode_places(doc: Doc) -> None:
     )
     if resolved:
         picks = resolve(admins + resolved)
-    # One sense per discourse: a name a qualifier decided once ("Springfield, Ohio"), or a
-    # wire dateline ("WASHINGTON —" the capital), is that place in its other mentions.
+    # One sense per discourse: a name a qualifier or a list of states decided once
+    # ("Springfield, Ohio"; "California, Louisiana and Virginia"), or a wire dateline
+    # ("WASHINGTON —" the capital), is that place in its other mentions.
     qualified = {normalise(m.text): e for m, e, q in picks if q or m.dateline}
     places: list[Place] = []
     for m, e, q in picks:
