@@ -605,3 +605,16 @@ def test_a_lower_case_part_word_is_no_part_of_the_name():
     geocode_places(doc)
     found = [(p.text, p.geonameid) for p in doc._.places if "Arlington" in p.text]
     assert found == [("Arlington", 4671240)]
+
+
+def test_a_town_the_model_cut_short_is_named_in_full_and_so_is_its_short_form():
+    # The model tags "Beida" alone; "Beida" by itself would be Al Bayda, Libya.
+    found = _places(
+        "Children in camps near Goz Beida in eastern Chad were malnourished, the agency said. "
+        "In Beida, displaced families receive three litres of water a day."
+    )
+    assert found[0] == ("Goz Beida", "Goz Beida", "TD")
+    assert ("Beida", "Goz Beida", "TD") in found
+    # A name with a sense of its own in the same country is no short form.
+    found = _ids("Floods hit Kansas City on Monday. Kansas officials said roads were closed.")
+    assert ("Kansas", 4273857) in found  # the state

@@ -697,6 +697,22 @@ def _inline_datelines(doc: Doc, gaz: Gazetteer, taken: bytearray) -> list[_Menti
     return out
 
 
+def _named_in_full(doc: Doc, start: int, end: int, gaz: Gazetteer, taken: bytearray) -> int:
+    """Where a place the model cut short starts: the model's span with the one or two
+    capitalised words before it when the gazetteer knows them together ("Goz Beida", which
+    the model gives as "Beida", a town of Libya)."""
+    for k in (2, 1):
+        a = start - k
+        if a < 0 or any(taken[a:start]):
+            continue
+        words = doc[a:start]
+        if all(t.is_title and t.pos_ == "PROPN" for t in words) and _candidates(
+            gaz, doc[a:end].text
+        ):
+            return a
+    return start
+
+
 def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
     taken = bytearray(len(doc))
     out = _inline_datelines(doc, gaz, taken)
@@ -712,6 +728,7 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
         start, end = _trim(doc, ent.start, ent.end)
         if start >= end:
             continue
+        start = _named_in_full(doc, start, end, gaz, taken)
         text = doc[start:end].text
         if label == "NORP" or (label in _DEMONYM_LABELS and not _candidates(gaz, text)):
             country = gaz.demonym(text)
@@ -1188,11 +1205,34 @@ def _short_county_names(mentions: list[_Mention]) -> None:
             m.admin = True
 
 
+def _short_town_names(mentions: list[_Mention]) -> None:
+    """A name that ends a town's longer name the article also gives ("Beida" after "Goz
+    Beida", in Chad) is that town when it stands alone and is only a town's name, none of
+    them in that country ("Al Bayda" of Libya and of Yemen); otherwise it is no short form
+    ("Kansas" beside "Kansas City", "York" beside "New York")."""
+    towns: dict[str, Entry] = {}
+    for m in mentions:
+        words = m.text.split()
+        found = [c for c in m.candidates if c.kind == "city"]
+        if len(words) > 1 and found and not m.demonym:
+            for k in range(1, len(words)):
+                towns.setdefault(normalise(" ".join(words[k:])), max(found, key=_prior))
+    for m in mentions:
+        town = towns.get(normalise(m.text))
+        if (
+            town is not None
+            and not m.demonym
+            and all(c.kind == "city" and c.country_code != town.country_code for c in m.candidates)
+        ):
+            m.candidates = [town]
+
+
 def geocode_places(doc: Doc) -> None:
     """Set ``doc._.places`` to the geocoded place mentions of ``doc``."""
     gaz = gazetteer()
     mentions = _not_surnames(doc, _mentions(doc, gaz))
     _short_county_names(mentions)
+    _short_town_names(mentions)
     _region_words(doc, mentions)
     _resident_words(doc, mentions)
     body = doc._.body_start or 0
