@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 import claimgraph
 from claimgraph.nlp import places
 from claimgraph.nlp.pipeline import shared_nlp
-from claimgraph.nlp.places import geocode_places, normalise
+from claimgraph.nlp.places import gazetteer, geocode_places, normalise
 
 
 @pytest.fixture(scope="module")
@@ -618,3 +618,28 @@ def test_a_town_the_model_cut_short_is_named_in_full_and_so_is_its_short_form():
     # A name with a sense of its own in the same country is no short form.
     found = _ids("Floods hit Kansas City on Monday. Kansas officials said roads were closed.")
     assert ("Kansas", 4273857) in found  # the state
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # The dateline's state says which Glasgow; without it, the largest (Scotland's).
+        ("GLASGOW, Ky. (WBKO) -- A woman died after being struck by a car.", ("Glasgow", "KY")),
+        ("EDMONTON, Ky (WBKO) -- A barn burned down.", ("Edmonton", "KY")),
+        # No Belgrade of Minnesota in the gazetteer: the state, not Serbia.
+        ("BELGRADE, Minn. (AP) -- A barn burned down.", ("Minnesota", "MN")),
+        # A county opens a dateline too.
+        ("LAUREL COUNTY, Ky. (WKYT) - A man died in a crash.", ("Laurel County", "KY")),
+    ],
+)
+def test_a_wire_datelines_place_is_in_the_state_it_names(text, place):
+    from claimgraph.api import make_document
+    from claimgraph.nlp.pipeline import extract_claims
+
+    document, _claims = next(extract_claims([make_document(text)], nlp=shared_nlp()))
+    dateline = document.dateline
+    assert dateline is not None and (dateline.name, dateline.country_code) == (place[0], "US")
+    found = gazetteer().lookup(place[0])
+    assert any(
+        (e.lat, e.lon) == (dateline.lat, dateline.lon) and e.admin1 == place[1] for e in found
+    )

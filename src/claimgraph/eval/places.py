@@ -22,9 +22,11 @@ from typing import Any
 
 from spacy.language import Language
 
+from claimgraph.ingest.errors import IngestError
+from claimgraph.ingest.tabular import document_from_record
 from claimgraph.nlp.pipeline import extract_claims, shared_nlp
 from claimgraph.nlp.places import km  # the scorer's haversine, line for line
-from claimgraph.records import Document, content_id
+from claimgraph.records import Document
 
 # --- scoring: ported from tools/places_score.py; keep it line for line -------------------
 
@@ -113,12 +115,16 @@ def predict_places(
     nlp: Language | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """The pipeline's places for every gold text, as the JSONL document records hold them."""
+    """The pipeline's places for every gold text, as the JSONL document records hold them:
+    each gold record read as ``claimgraph extract`` reads it (its date, its wire dateline),
+    so that this scores what the shared scorer scores on that command's output."""
     nlp = nlp or shared_nlp()
-    documents = [
-        Document(doc_id=content_id(d["text"]), text=d["text"], published=d.get("published"))
-        for d in gold_docs
-    ]
+    documents: list[Document] = []
+    for n, d in enumerate(gold_docs, 1):
+        found = document_from_record(d, f"gold document {n}", "jsonl")
+        if isinstance(found, IngestError):  # load_gold checked that every text is a string
+            raise ValueError(f"{found.origin}: {found.reason}")
+        documents.append(found)
     pred: dict[str, list[dict[str, Any]]] = {}
     for document, _claims in extract_claims(documents, nlp=nlp):
         pred[document.text] = document.to_dict()["places"]

@@ -199,7 +199,7 @@ def annotate(document: Document, pieces: list[tuple[int, Doc]]) -> Document:
     dateline = document.dateline
     if dateline is not None:
         at = next((p for p in places if p.start == dateline.start), None)
-        if at is not None and at.geonameid is not None:
+        if at is not None and at.lat is not None:  # (counties have no GeoNames id here)
             dateline = dataclasses.replace(
                 dateline,
                 geonameid=at.geonameid,

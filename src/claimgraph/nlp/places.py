@@ -890,12 +890,7 @@ def _qualifying(q: _Mention, m: _Mention) -> Entry | None:
         c
         for c in q.candidates
         if c.kind in ("region", "country")
-        and any(
-            e is not c
-            and e.country_code == c.country_code
-            and (c.kind == "country" or e.admin1 == c.admin1)
-            for e in m.candidates
-        )
+        and any(e is not c and _holds(c, e) for e in m.candidates)
     ]
     return max(holding, key=_prior) if holding else None
 
@@ -1116,17 +1111,49 @@ def _support(votes: dict[str, Counter[tuple[str, str]]], own: str) -> Counter[tu
 
 
 def _dateline(doc: Doc, gaz: Gazetteer, body: int) -> _Mention | None:
-    """The place that opens a "WASHINGTON (Sputnik) –" dateline: a city, by convention."""
+    """The place that opens a "WASHINGTON (Sputnik) –" dateline: a city (or a county: "LAUREL
+    COUNTY, Ky."), by convention."""
     end = 0
     for tok in doc:
         if tok.idx >= body or tok.is_punct or not (tok.is_upper or tok.is_title):
             break
         end = tok.i + 1
     for j in range(end, 0, -1):
-        cands = [c for c in _candidates(gaz, doc[0:j].text) if c.kind in ("city", "alias")]
+        kinds = ("city", "county", "alias")
+        cands = [c for c in _candidates(gaz, doc[0:j].text) if c.kind in kinds]
         if cands:
+            state = _stated(doc, j, gaz, body)
+            if state is not None:
+                # "GLASGOW, Ky. (WBKO) -": Glasgow, Kentucky, not Scotland's; Kentucky itself
+                # when the gazetteer has no such town there.
+                cands = [c for c in cands if _holds(state, c)] or [state]
             return _Mention(0, j, doc[0:j].text, cands, True)
     return None
+
+
+def _stated(doc: Doc, j: int, gaz: Gazetteer, body: int) -> Entry | None:
+    """The state or country written after a dateline's place: ", Ky." / ", Georgia"."""
+    if j >= len(doc) or doc[j].text != ",":
+        return None
+    k = j + 1
+    while k < len(doc) and doc[k].idx < body and k - j <= 4 and (
+        doc[k].is_title or doc[k].is_upper or doc[k].text == "."
+    ):  # fmt: skip
+        k += 1
+    for e in range(k, j + 1, -1):
+        found = [
+            c for c in _candidates(gaz, doc[j + 1 : e].text) if c.kind in ("region", "country")
+        ]
+        if found:
+            return max(found, key=_prior)
+    return None
+
+
+def _holds(area: Entry, e: Entry) -> bool:
+    """Whether the state or country ``area`` holds the place ``e``."""
+    return e.country_code == area.country_code and (
+        area.kind == "country" or e.admin1 == area.admin1
+    )
 
 
 # Words after a name that make it a state or province ("New York Gov. Andrew Cuomo").
