@@ -618,6 +618,13 @@ def test_a_town_the_model_cut_short_is_named_in_full_and_so_is_its_short_form():
     # A name with a sense of its own in the same country is no short form.
     found = _ids("Floods hit Kansas City on Monday. Kansas officials said roads were closed.")
     assert ("Kansas", 4273857) in found  # the state
+    # … and words after a span the model cut short: "Guinea" alone is another country.
+    assert _places("Cases rose in Guinea-Bissau and Senegal.")[0] == (
+        "Guinea-Bissau",
+        "Guinea-Bissau",
+        "GW",
+    )
+    assert _places("Floods hit French Guiana.") == [("French Guiana", "French Guiana", "GF")]
 
 
 @pytest.mark.parametrize(

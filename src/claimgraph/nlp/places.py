@@ -57,7 +57,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from claimgraph.records import Place
 
@@ -697,20 +697,45 @@ def _inline_datelines(doc: Doc, gaz: Gazetteer, taken: bytearray) -> list[_Menti
     return out
 
 
-def _named_in_full(doc: Doc, start: int, end: int, gaz: Gazetteer, taken: bytearray) -> int:
-    """Where a place the model cut short starts: the model's span with the one or two
-    capitalised words before it when the gazetteer knows them together ("Goz Beida", which
-    the model gives as "Beida", a town of Libya)."""
-    for k in (2, 1):
-        a = start - k
-        if a < 0 or any(taken[a:start]):
-            continue
-        words = doc[a:start]
-        if all(t.is_title and t.pos_ == "PROPN" for t in words) and _candidates(
-            gaz, doc[a:end].text
-        ):
-            return a
-    return start
+# Words inside a place's name besides capitalised ones ("People's Republic of China",
+# "Guinea-Bissau", "Rio Grande do Sul").
+_NAME_JOINERS = frozenset({"'s", "’s", "-", "do", "de", "da", "del"})
+
+
+def _named_in_full(
+    doc: Doc, start: int, end: int, gaz: Gazetteer, taken: bytearray
+) -> tuple[int, int]:
+    """The whole place name of a span the model cut short: the model's span with up to two
+    words before it and three after it when the gazetteer knows them together ("Goz Beida",
+    which the model gives as "Beida", a town of Libya; "People's Republic of China", given as
+    "Republic of China", Taiwan; "Guinea-Bissau", given as "Guinea"). The added words are
+    capitalised or join a name's words, on the same line; the longest name known wins. Words
+    after it only for a span that names a place or a people itself ("French" | "Guiana")."""
+
+    def fits(t: Token) -> bool:
+        return (
+            not taken[t.i]
+            and "\n" not in t.text
+            and (((t.is_title or t.is_upper) and t.is_alpha) or t.lower_ in _NAME_JOINERS)
+        )
+
+    best = (start, end)
+    own = doc[start:end].text
+    # Only a span that names a place itself runs on ("the City of" | "Richmond's" does not).
+    last = min(len(doc), end + 3) if _candidates(gaz, own) or gaz.demonym(own) else end
+    for a in range(start, max(0, start - 2) - 1, -1):
+        if a < start and (not fits(doc[a]) or doc[a].lower_ == "the"):
+            break
+        for b in range(last, end - 1, -1):
+            if (a, b) == (start, end) or b - a <= best[1] - best[0]:
+                continue
+            if not all(fits(t) for t in doc[end:b]):
+                continue
+            if doc[a].lower_ in _NAME_JOINERS or doc[b - 1].lower_ in _NAME_JOINERS:
+                continue  # a name neither opens nor ends with "of", "-"
+            if _candidates(gaz, doc[a:b].text):
+                best = (a, b)
+    return best
 
 
 def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
@@ -728,7 +753,7 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
         start, end = _trim(doc, ent.start, ent.end)
         if start >= end:
             continue
-        start = _named_in_full(doc, start, end, gaz, taken)
+        start, end = _named_in_full(doc, start, end, gaz, taken)
         text = doc[start:end].text
         if label == "NORP" or (label in _DEMONYM_LABELS and not _candidates(gaz, text)):
             country = gaz.demonym(text)
