@@ -625,6 +625,12 @@ def test_a_town_the_model_cut_short_is_named_in_full_and_so_is_its_short_form():
         "GW",
     )
     assert _places("Floods hit French Guiana.") == [("French Guiana", "French Guiana", "GF")]
+    # … and words before it that join a name: "Republic of China" alone is Taiwan.
+    found = _places("Delegates of the People's Republic of China left.")
+    assert [(p[1], p[2]) for p in found] == [("China", "CN")]
+    # … also inside an organisation's name, where the model marks no place at all.
+    found = _places("Figures came from the Ministry of Health of the People's Republic of China.")
+    assert [(p[1], p[2]) for p in found] == [("China", "CN")]
 
 
 @pytest.mark.parametrize(

@@ -732,7 +732,7 @@ def _named_in_full(
             if not all(fits(t) for t in doc[end:b]):
                 continue
             if doc[a].lower_ in _NAME_JOINERS or doc[b - 1].lower_ in _NAME_JOINERS:
-                continue  # a name neither opens nor ends with "of", "-"
+                continue  # a name neither opens nor ends with "-", "do", "'s"
             if _candidates(gaz, doc[a:b].text):
                 best = (a, b)
     return best
@@ -796,7 +796,8 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
         out.append(_Mention(start, end, text, cands, label in _PLACE_LABELS, admin=admin))
         taken[start:end] = b"\x01" * (end - start)
     # Capitalised words the model left unlabelled: only unambiguous kinds (countries, regions,
-    # aliases, continents), or any place after "the city of" / "in".
+    # aliases, continents), or any place after "the city of" / "in"; names of up to five
+    # tokens ("People 's Republic of China", not its last three: Taiwan).
     i = 0
     n = len(doc)
     while i < n:
@@ -805,7 +806,7 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
             i += 1
             continue
         best = None
-        for j in range(min(n, i + 4), i, -1):
+        for j in range(min(n, i + 5), i, -1):
             if any(taken[i:j]) or not (
                 doc[j - 1].is_title or doc[j - 1].is_upper or doc[j - 1].text in ("-", "–")
             ):
