@@ -1148,30 +1148,7 @@ def _dateline(doc: Doc, gaz: Gazetteer, body: int) -> _Mention | None:
         kinds = ("city", "county", "alias")
         cands = [c for c in _candidates(gaz, doc[0:j].text) if c.kind in kinds]
         if cands:
-            state = _stated(doc, j, gaz, body)
-            if state is not None:
-                # "GLASGOW, Ky. (WBKO) -": Glasgow, Kentucky, not Scotland's; Kentucky itself
-                # when the gazetteer has no such town there.
-                cands = [c for c in cands if _holds(state, c)] or [state]
             return _Mention(0, j, doc[0:j].text, cands, True)
-    return None
-
-
-def _stated(doc: Doc, j: int, gaz: Gazetteer, body: int) -> Entry | None:
-    """The state or country written after a dateline's place: ", Ky." / ", Georgia"."""
-    if j >= len(doc) or doc[j].text != ",":
-        return None
-    k = j + 1
-    while k < len(doc) and doc[k].idx < body and k - j <= 4 and (
-        doc[k].is_title or doc[k].is_upper or doc[k].text == "."
-    ):  # fmt: skip
-        k += 1
-    for e in range(k, j + 1, -1):
-        found = [
-            c for c in _candidates(gaz, doc[j + 1 : e].text) if c.kind in ("region", "country")
-        ]
-        if found:
-            return max(found, key=_prior)
     return None
 
 
@@ -1295,9 +1272,15 @@ def geocode_places(doc: Doc) -> None:
         if dl is not None:
             mentions = [m for m in mentions if m.start >= dl.end] + [dl]
             mentions.sort(key=lambda m: m.start)
-            dl.candidates = [max(dl.candidates, key=_prior)]
             dl.dateline = True
-            dateline_cc = dl.candidates[0].country_code
+            # "GLASGOW, Ky. (WBKO) -": the state after the comma decides the town, as any
+            # qualifier does ("Belgrade, Minn.": the state, no such town there); alone, the
+            # dateline's town is its largest namesake ("WASHINGTON –").
+            state = _qualifier(doc, dl, {m.start: m for m in mentions})
+            if state is None:
+                dl.candidates = [max(dl.candidates, key=_prior)]
+            place = max((state or dl).candidates, key=_prior)
+            dateline_cc = place.country_code
     # A place the model mislabelled: believe the gazetteer only for names that are rarely
     # anything else, or when the words around it say place. Those believed count as
     # context for the others like the model's own places.
