@@ -525,6 +525,45 @@ def test_canadian_province_abbreviations_and_chinese_regions_without_designator(
     assert ("Shanghai", "Shanghai", "CN") in _places("Prices rose in Shanghai on Monday.")
 
 
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("The family moved from Gatineau, Que., last year.", ("Que", "Quebec", "CA")),
+        (
+            "He was raised in Barrie, Ont., and Wainwright, Alta., as a boy.",
+            ("Ont", "Ontario", "CA"),
+        ),
+        (
+            "He was raised in Barrie, Ont., and Wainwright, Alta., as a boy.",
+            ("Alta", "Alberta", "CA"),
+        ),
+        # the tokenizer splits the stop off at a sentence's end
+        ("She was born in Churchill, Man. Her parents were told.", ("Man", "Manitoba", "CA")),
+        # some papers drop the stop after the comma or the party's letter
+        ("EDMONTON, Ky (WBKO) -- One of the men was hurt.", ("Ky", "Kentucky", "US")),
+        ("House Speaker Nancy Pelosi, D-Calif, told colleagues.", ("Calif", "California", "US")),
+        ("W.Va. teen dies in crash on Interstate 64.", ("W.Va.", "West Virginia", "US")),
+    ],
+)
+def test_a_state_or_province_abbreviation_with_or_without_its_stop(text, place):
+    assert place in _places(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Miss Smith won the crown on Friday.",
+        "Police said the Man was arrested on Friday.",
+        "Ark Encounter opened to visitors.",
+        "Pa Jones said the harvest was good.",
+        "In Jackson, Miss Smith said the school would close.",
+    ],
+)
+def test_a_word_that_is_an_abbreviation_only_with_its_stop_names_no_state(text):
+    states = {"Mississippi", "Manitoba", "Arkansas", "Pennsylvania"}
+    assert not {name for _t, name, _cc in _places(text)} & states, _places(text)
+
+
 def test_a_capital_opening_a_wire_story_without_its_dash_is_the_dateline():
     # TR-News keeps "WASHINGTON Barack Obama …" without the dash; British context and a
     # later bare "Washington" must not make it Washington, Tyne and Wear.
@@ -577,6 +616,10 @@ def test_seas_rivers_mountains_and_world_regions_are_places():
     )
     names = {n for _t, n, _cc in _places(s)}
     assert {"Black Sea", "South China Sea", "Euphrates", "Ural Mountains", "West Africa"} <= names
+    # a part of a continent or a country is that part, not the whole
+    s = "Cases rose in Northern Europe, Southern California and the West Midlands."
+    names = {n for _t, n, _cc in _places(s)}
+    assert {"Northern Europe", "Southern California", "West Midlands"} <= names
     # firms, languages and teams are not the river, the island or the mountains
     for text in (
         "Amazon said sales rose in May.",

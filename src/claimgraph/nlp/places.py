@@ -280,7 +280,9 @@ class Gazetteer:
         return e
 
     def lookup(self, text: str) -> list[Entry]:
-        return [self.entry(i) for i in self.ids.get(normalise(text), ())]
+        key = normalise(text)
+        found = self.ids.get(key + ".") if text.endswith(".") else None
+        return [self.entry(i) for i in found or self.ids.get(key, ())]
 
     def demonym(self, text: str) -> Entry | None:
         i = self.demonym_ids.get(normalise(text))
@@ -294,6 +296,11 @@ class Gazetteer:
     def from_state(cls, state: tuple) -> Gazetteer:
         rows, ids, demonym_ids, country_ids, refused = state
         return cls(rows, ids, demonym_ids, country_ids, frozenset(refused))
+
+
+# An abbreviation with a full stop that would be a word without it ("Miss.", "Calif.", "W.Va.";
+# not "N.Y." or "U.S.", whose bare letters are still an abbreviation).
+_DOTTED = re.compile(r"(?=.*[a-z])[\w. ]*\.")
 
 
 def normalise(text: str) -> str:
@@ -540,7 +547,12 @@ def build_gazetteer() -> Gazetteer:
         else:
             continue
         key = normalise(alias)
-        # An abbreviation overrides its homonyms: "US" is the country, "Ga." the state. A
+        if _DOTTED.fullmatch(alias):
+            # "Miss.", "Mo.", "Man.": the state only with its full stop ("Miss Smith", "Mo
+            # Farah" name no state), and then nothing else.
+            names[key + "."] = [e]
+            continue
+        # An abbreviation overrides its homonyms: "US" is the country, "N.Y." the state. A
         # full name only comes first: "Palestine" may still be the town in Texas.
         abbreviation = "." in alias or alias.isupper() or len(alias) <= 3
         names[key] = [e] + [
@@ -584,6 +596,25 @@ def _candidates(gaz: Gazetteer, text: str) -> list[Entry]:
     if normalise(text) in gaz.refused:
         return []
     return gaz.lookup(text)
+
+
+def _abbreviated(doc: Doc, start: int, end: int) -> str:
+    """The text of a name, with the full stop the tokenizer split off it ("born in Churchill,
+    Man. Her …", a headline's "W.Va. teen …"); after a town's comma or a party's letter, as
+    an abbreviation even without its stop, as some papers write it ("EDMONTON, Ky (WBKO)
+    --", "Nancy Pelosi, D-Calif, told …"), unless a name goes on ("Jackson, Miss Smith")."""
+    text = doc[start:end].text
+    if text.endswith("."):
+        return text
+    nxt = doc[end] if end < len(doc) else None
+    stop = nxt is not None and nxt.text == "." and not doc[end - 1].whitespace_
+    prev = doc[start - 1].text if start > 0 else ""
+    after_state = prev == "," or (prev == "-" and start > 1 and doc[start - 2].text in "DRI")
+    if stop and (after_state or start == 0):
+        return text + "."
+    if after_state and not (nxt is not None and (nxt.is_title or (nxt.is_upper and nxt.is_alpha))):
+        return text + "."
+    return text
 
 
 # Lower-case words before a name that say which part of it ("in north Arlington"): not
@@ -764,7 +795,7 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
                 taken[start:end] = b"\x01" * (end - start)
                 continue
         admin = end < len(doc) and doc[end].lower_ in _ADMIN_WORDS
-        cands = _candidates(gaz, text)
+        cands = _candidates(gaz, _abbreviated(doc, start, end))
         if not cands and doc[end - 1].lower_ in _ADMIN_WORDS and end - start > 1:
             cands = _candidates(gaz, doc[start : end - 1].text)
             admin = True
@@ -811,7 +842,7 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
                 doc[j - 1].is_title or doc[j - 1].is_upper or doc[j - 1].text in ("-", "–")
             ):
                 continue
-            cands = _candidates(gaz, doc[i:j].text)
+            cands = _candidates(gaz, _abbreviated(doc, i, j))
             if cands:
                 best = (j, cands)
                 break
@@ -1403,7 +1434,6 @@ def geocode_places(doc: Doc) -> None:
                     if (
                         qual.kind == "region"
                         and all(c.kind in _LOCAL_KINDS for c in m.candidates)
-                        and any(c.country_code == qual.country_code for c in m.candidates)
                         and not _listed_on(doc, q, by_start)
                     ):
                         # "Belgrade, Minn.": no Belgrade of Minnesota here (fewer than 1,000
