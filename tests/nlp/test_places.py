@@ -564,6 +564,29 @@ def test_a_word_that_is_an_abbreviation_only_with_its_stop_names_no_state(text):
     assert not {name for _t, name, _cc in _places(text)} & states, _places(text)
 
 
+@pytest.mark.parametrize(
+    ("text", "word"),
+    [
+        ("Russian President Vladimir Putin described the killing as a provocation.", "Vladimir"),
+        ("Barker was knocked unconscious, sheriff's homicide Lt. Pat Nelson said.", "Nelson"),
+        ("The UN World Health Organization says about 1,200 people died.", "UN"),
+        ("The union, which represents 2,500 BA cabin crew, said a strike could happen.", "BA"),
+        ("Two residents tested positive for West Nile virus on Monday.", "Nile"),
+        ("Both Ebola and the related Marburg hemorrhagic fever are feared.", "Marburg"),
+        ("Pigs carried the Ebola-Reston virus, officials said.", "Reston"),
+    ],
+)
+def test_persons_initials_and_diseases_are_no_places(text, word):
+    assert not any(word in t for t, _name, _cc in _places(text)), _places(text)
+
+
+def test_initials_the_alias_table_gives_and_a_place_before_a_named_building_stay_places():
+    places_ = _places("Officials in D.C. and the UK sent samples to the NY Plum Island Center.")
+    assert ("D.C.", "Washington", "US") in places_
+    assert ("UK", "United Kingdom", "GB") in places_
+    assert ("NY", "New York", "US") in places_
+
+
 def test_a_capital_opening_a_wire_story_without_its_dash_is_the_dateline():
     # TR-News keeps "WASHINGTON Barack Obama …" without the dash; British context and a
     # later bare "Washington" must not make it Washington, Tyne and Wear.

@@ -57,7 +57,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
 from claimgraph.records import Place
 
@@ -595,7 +595,23 @@ class _Mention:
 def _candidates(gaz: Gazetteer, text: str) -> list[Entry]:
     if normalise(text) in gaz.refused:
         return []
-    return gaz.lookup(text)
+    found = gaz.lookup(text)
+    letters = text.replace(".", "")
+    if letters.isupper() and len(letters) <= 3:
+        # Initials name a country, a state or a city the alias table gives them ("UK", "NSW",
+        # "D.C."), not a town that happens to be spelt so ("UN" is no Un, India; "BA" no Ba).
+        key = normalise(text)
+        return [c for c in found if c.kind not in _LOCAL_KINDS or normalise(c.name) != key]
+    return found
+
+
+def _personal_name(span: Span) -> bool:
+    """Whether a span the model calls a person reads as a person's names, given and family
+    ("Georgia Stevens", "Vladimir Putin", "Pat Nelson"), whose words are then no places; not
+    "Village Malakal", "Trump - Wisconsin" or a headline's "Rethinking Egypt"."""
+    return len(span) > 1 and all(
+        t.pos_ == "PROPN" and t.is_title and t.lower_ not in _SETTLEMENT_WORDS for t in span
+    )
 
 
 def _abbreviated(doc: Doc, start: int, end: int) -> str:
@@ -818,7 +834,7 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
                 out.append(
                     _Mention(a, b, doc[a:b].text, gaz.lookup(doc[a:b].text), label in _PLACE_LABELS)
                 )
-            if pieces:
+            if pieces or (label == "PERSON" and _personal_name(doc[start:end])):
                 taken[start:end] = b"\x01" * (end - start)
             continue
         if admin and end < len(doc) and doc[end].lower_ in _ADMIN_WORDS:
@@ -1288,10 +1304,33 @@ def _short_town_names(mentions: list[_Mention]) -> None:
             m.candidates = [town]
 
 
+# Words after a place's name that make it a disease's ("West Nile virus", "Marburg
+# hemorrhagic fever", "Ebola-Reston virus", "Lyme disease"): no place is meant.
+_DISEASE_WORDS = frozenset({"virus", "viruses", "fever", "disease", "hemorrhagic", "encephalitis"})
+
+
+def _not_diseases(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+    """The mentions less the names of diseases, the place words of a disease's name."""
+    kept = []
+    for m in mentions:
+        k = m.end
+        while (
+            k < len(doc)
+            and k - m.end < 3
+            and (
+                doc[k].text in ("-", "–") or doc[k - 1].text in ("-", "–") or doc[k].lower_ == "flu"
+            )
+        ):
+            k += 1  # "Ebola-Reston virus", "the Hong Kong flu virus"
+        if not (k < len(doc) and doc[k].lower_ in _DISEASE_WORDS):
+            kept.append(m)
+    return kept
+
+
 def geocode_places(doc: Doc) -> None:
     """Set ``doc._.places`` to the geocoded place mentions of ``doc``."""
     gaz = gazetteer()
-    mentions = _not_surnames(doc, _mentions(doc, gaz))
+    mentions = _not_diseases(doc, _not_surnames(doc, _mentions(doc, gaz)))
     _short_county_names(mentions)
     _short_town_names(mentions)
     _region_words(doc, mentions)
