@@ -11,10 +11,10 @@ from types import ModuleType
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
+from claimgraph.cli import app
 from claimgraph.eval import dates
-from claimgraph.export import write_jsonl
-from claimgraph.nlp.pipeline import extract_claims
 
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
@@ -103,9 +103,8 @@ def test_evaluate_dates_equals_the_shared_scorer_on_extract_output(
     gold = tmp_path / "gold.jsonl"
     gold.write_text("".join(lines), encoding="utf-8")
     pred = tmp_path / "pred.jsonl"
-    records = [json.loads(line) for line in lines]
-    with open(pred, "w", encoding="utf-8") as fh:
-        write_jsonl(extract_claims(dates.gold_document(r) for r in records), fh)
+    result = CliRunner().invoke(app, ["extract", str(gold), "--out", str(pred)])
+    assert result.exit_code == 0, result.output
     run = subprocess.run(
         [sys.executable, str(SCORER), str(gold), str(pred), "--json"],
         capture_output=True, text=True, check=True,

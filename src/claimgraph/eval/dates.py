@@ -30,8 +30,10 @@ from typing import Any
 
 from spacy.language import Language
 
+from claimgraph.ingest.errors import IngestError
+from claimgraph.ingest.tabular import document_from_record
 from claimgraph.nlp.pipeline import extract_claims, shared_nlp
-from claimgraph.records import Document, content_id
+from claimgraph.records import Document
 
 log = logging.getLogger(__name__)
 
@@ -167,12 +169,16 @@ def load_gold(gold_path: Path | str, limit: int | None = None) -> list[dict[str,
     return docs
 
 
-def gold_document(record: dict[str, Any]) -> Document:
-    """The ``Document`` the pipeline reads for one gold record (``dct`` is its date)."""
-    text = record["text"]
-    dct = record.get("dct")
-    published = dct[:10] if isinstance(dct, str) and dct else None
-    return Document(doc_id=content_id(text), text=text, published=published)
+def gold_document(record: dict[str, Any], origin: str = "gold document") -> Document | None:
+    """The ``Document`` the pipeline reads for one gold record, read as ``claimgraph extract``
+    reads a JSONL record (``dct``, TimeML's creation time, is its date; a wire dateline is
+    read too), so that this scores what the shared scorer scores on that command's output.
+    None, with the reason logged, for a record the ingest refuses."""
+    found = document_from_record(record, origin, "jsonl")
+    if isinstance(found, IngestError):
+        log.error("%s: %s", found.origin, found.reason)
+        return None
+    return found
 
 
 def predict_dates(
@@ -185,8 +191,10 @@ def predict_dates(
     nlp = nlp or shared_nlp()
 
     def documents() -> Iterator[Document]:
-        for record in gold_docs:
-            yield gold_document(record)
+        for n, record in enumerate(gold_docs, 1):
+            document = gold_document(record, f"gold document {n}")
+            if document is not None:
+                yield document
 
     def on_error(document: Document, message: str) -> None:
         log.error("%s: %s", document.doc_id, message)
