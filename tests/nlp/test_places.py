@@ -513,6 +513,15 @@ def test_a_town_name_that_is_a_persons_surname_here_is_the_person():
     # … unless the words around it say place
     s2 = "Elizabeth Fairfield grew up in Fairfield, Connecticut, and moved to Boston."
     assert any(t == "Fairfield" for t, _n, _cc in _places(s2))
+    # a town whose parish bears its name is still only a town ("Douglas", Isle of Man) …
+    s3 = (
+        "Chiefland Police Chief Robert Douglas said his officers were called. "
+        '"We had to remove the crowd," Douglas said.'
+    )
+    assert not any(t == "Douglas" for t, _n, _cc in _places(s3))
+    # … while a state keeps its name ("Jack Georgia" is rare, "Georgia" is not)
+    s4 = "Coach Ray Virginia said the team would play in Virginia on Friday."
+    assert ("Virginia", "Virginia", "US") in _places(s4)
 
 
 def test_canadian_province_abbreviations_and_chinese_regions_without_designator():

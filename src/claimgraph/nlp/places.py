@@ -1256,13 +1256,20 @@ def _not_surnames(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
         return mentions
     kept = []
     for m in mentions:
-        if m.text in surnames and all(c.kind in _LOCAL_KINDS for c in m.candidates):
+        if m.text in surnames and not _more_than_a_town(m):
             prev = doc[m.start - 1].lower_ if m.start > 0 else ""
             nxt = doc[m.end].text if m.end < len(doc) else ""
             if prev not in _AT_PLACE and nxt != ",":
                 continue
         kept.append(m)
     return kept
+
+
+def _more_than_a_town(m: _Mention) -> bool:
+    """Whether ``m`` may name a country, a continent or a state not named after one of its
+    towns ("Georgia", "Virginia"), rather than only towns and the small areas named after
+    them ("Douglas", whose parish on the Isle of Man is its capital's)."""
+    return any(c.kind in ("country", "alias", "continent") for c in m.candidates) or _state_like(m)
 
 
 def _short_county_names(mentions: list[_Mention]) -> None:
