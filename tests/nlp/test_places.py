@@ -596,6 +596,29 @@ def test_initials_the_alias_table_gives_and_a_place_before_a_named_building_stay
     assert ("NY", "New York", "US") in places_
 
 
+def test_names_listed_before_counties_are_counties():
+    places_ = _places("Dakota, Otoe and Washington counties saw their population fall.")
+    assert [(t, n) for t, n, _cc in places_] == [
+        ("Dakota", "Dakota County"),
+        ("Otoe", "Otoe County"),
+        ("Washington", "Washington County"),
+    ]
+    # one name is no list: the counties of a state
+    assert ("Indiana", "Indiana", "US") in _places(
+        "Boone County is in the middle of Indiana counties."
+    )
+
+
+def test_states_listed_after_a_state_are_no_qualifier_of_it():
+    s = "Officials are investigating cases in Washington, Pennsylvania and California."
+    doc = shared_nlp()(s)
+    washington = next(p for p in doc._.places if p.text == "Washington")
+    assert washington.geonameid == 5815135  # the state, not the town in Pennsylvania
+    doc = shared_nlp()("He grew up in Washington, Pennsylvania, and moved to Ohio.")
+    washington = next(p for p in doc._.places if p.text == "Washington")
+    assert washington.geonameid == 5218069  # the town
+
+
 def test_a_capital_opening_a_wire_story_without_its_dash_is_the_dateline():
     # TR-News keeps "WASHINGTON Barack Obama …" without the dash; British context and a
     # later bare "Washington" must not make it Washington, Tyne and Wear.

@@ -1334,10 +1334,58 @@ def _not_diseases(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
     return kept
 
 
+# Plural designators after a list of names, and the designator each name then bears.
+_PLURAL_ADMIN = {"counties": "County", "parishes": "Parish"}
+
+
+def _listed_counties(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list[_Mention]:
+    """Each name of a list before "counties" is a county ("Dakota, Otoe and Washington
+    counties": Otoe County, not a word the model calls an organisation; Washington County, not
+    the capital), when the gazetteer knows it so. One name is no list: "Indiana counties" are
+    the state's."""
+    out = list(mentions)
+    for tok in doc:
+        word = _PLURAL_ADMIN.get(tok.lower_)
+        end = tok.i
+        listed: list[_Mention] = []
+        while word is not None:
+            found = None
+            for n in (3, 2, 1):
+                start = end - n
+                if start >= 0 and all(t.is_title and not t.is_punct for t in doc[start:end]):
+                    cands = [
+                        c for c in gaz.lookup(f"{doc[start:end].text} {word}") if c.kind == "county"
+                    ]
+                    if cands:
+                        found = (start, cands)
+                        break
+            if found is None:
+                break
+            start, cands = found
+            listed.append(_Mention(start, end, doc[start:end].text, cands, True, admin=True))
+            # on to the name before: "X, Y and Z", "X, Y, and Z", "X or Y"
+            k = start - 1
+            if k >= 0 and doc[k].lower_ in ("and", "or"):
+                k -= 1
+                if k >= 0 and doc[k].text == ",":
+                    k -= 1
+            elif k >= 0 and doc[k].text == ",":
+                k -= 1
+            else:
+                break
+            end = k + 1
+        if len(listed) > 1:
+            out = [m for m in out if not any(m.start < c.end and c.start < m.end for c in listed)]
+            out += listed
+    out.sort(key=lambda m: m.start)
+    return out
+
+
 def geocode_places(doc: Doc) -> None:
     """Set ``doc._.places`` to the geocoded place mentions of ``doc``."""
     gaz = gazetteer()
     mentions = _not_diseases(doc, _not_surnames(doc, _mentions(doc, gaz)))
+    mentions = _listed_counties(doc, gaz, mentions)
     _short_county_names(mentions)
     _short_town_names(mentions)
     _region_words(doc, mentions)
@@ -1469,6 +1517,10 @@ def geocode_places(doc: Doc) -> None:
                 c.kind == "region" and c.country_code == prev.country_code for c in m.candidates
             )
             q = None if listed else _qualifier(doc, m, by_start)
+            if q is not None and _state_like(m) and _state_like(q) and _listed_on(doc, q, by_start):
+                # "cases in Washington, Pennsylvania and California": states listed, not the
+                # town of Washington in Pennsylvania
+                q = None
             qual = None
             coarse = None  # the state of a town too small for the gazetteer
             if q is not None:
