@@ -102,6 +102,29 @@ ACCUSATION = claim("the United States supports terrorists in Syria")
         (claim("''This isn't tax reform,''", source="Douglas Holtz-Eakin"), -1),
         (claim("the US doesn’t support terrorists", source="the Pentagon"), -1),
         (claim("the US supports terrorists", cue="didn’t say", cls="other"), 0),
+        # A negated dismissal upholds what it would have dismissed …
+        (claim("“I don't think this is a ridiculous idea,”", source="Dean"), 1),
+        (claim("the claims are not baseless", source="the senator"), 1),
+        # … while a dismissal that a negation merely precedes in the sentence still dismisses.
+        (claim("the ministry did not comment, but the claims are ridiculous", source="he"), -1),
+        # An order or a request is no proposition: "ordered staff never to speak of the emails".
+        (claim("never to speak of Clinton's email", source="Mills", cue="ordered"), 0),
+        (claim("to leave the city", source="the army", cue="told"), 0),
+        (claim("to the contrary, the strikes hit military targets", source="the army"), 1),
+        # Dismissing someone as something denies nothing; dismissing claims or material does.
+        (
+            claim(
+                "NATO member Estonia as being in the “suburbs of St. Petersburg”",
+                source="Newt Gingrich",
+                cue="cynically dismissed",
+                cls="deny",
+            ),
+            0,
+        ),
+        (claim("the reports as fake news", source="the minister", cue="dismissed", cls="deny"), -1),
+        (claim("the pictures as staged", source="the ministry", cue="dismissed", cls="deny"), -1),
+        # … while denying a negation still asserts.
+        (claim("that it had not paid the fine", source="the firm", cue="denied", cls="deny"), 1),
     ],
 )
 def test_polarity(made: Claim, expected: int) -> None:

@@ -172,6 +172,43 @@ def _sentences(text: str) -> list[str]:
     return out
 
 
+# Verbs of opinion a negation makes the negation of what follows: "I don't think it's absurd".
+_OPINION = frozenset({"think", "believe", "consider", "find", "say", "call"})
+
+
+def _negated_dismissal(tokens: list[str], words: _Words) -> bool:
+    """Whether the sentence's first dismissal word is negated: a negation just before it ("is
+    not ridiculous", "isn't a ridiculous idea") or before a verb of opinion ahead of it ("I
+    don't think this is a ridiculous idea")."""
+    i = next(k for k, t in enumerate(tokens) if t in words.dismissal)
+    if set(tokens[max(0, i - 3) : i]) & words.negation:
+        return True
+    return any(
+        tokens[k] in words.negation and tokens[k + 1] in _OPINION for k in range(max(0, i - 1))
+    )
+
+
+_NOT_VERBS = _DETERMINERS | {"his", "her", "their", "its", "our", "my", "your", "date"}
+
+
+def _directive(tokens: list[str], words: _Words) -> bool:
+    """Whether a content is an infinitive ("to leave the city", "never to speak of it"), not a
+    proposition ("to the contrary, …" is none)."""
+    k = 1 if tokens[:1] and tokens[0] in words.negation else 0
+    return tokens[k : k + 1] == ["to"] and k + 1 < len(tokens) and tokens[k + 1] not in _NOT_VERBS
+
+
+def _characterises(tokens: list[str]) -> bool:
+    """Whether a denied content only characterises someone or something ("dismissed Estonia
+    as being in the suburbs of St. Petersburg"), denying no claim or material: "dismissed the
+    reports as fake" and "dismissed the pictures as a fabrication" deny."""
+    if "as" not in tokens[1:]:
+        return False
+    words = _words()
+    head = tokens[: tokens.index("as", 1)]
+    return not (set(head) & (words.claim | words.evidence) or set(tokens) & words.dismissal)
+
+
 def _content_polarity(
     text: str, *, denied: bool = False, opening: Sequence[str] = ()
 ) -> tuple[int, str, bool]:
@@ -190,8 +227,16 @@ def _content_polarity(
     shown = None if denied else _names_evidence([*opening, *tokens])
     if shown is not None:
         return 0, f"names evidence ({shown})", False
-    if any(set(t) & words.dismissal and set(t) & words.claim for t in sentences):
+    if _directive(tokens, words):
+        # What the source was told or asked to do ("ordered staff never to speak of the
+        # emails"): a directive, no proposition to assert or deny.
+        return 0, "a directive", False
+    dismissing = [t for t in sentences if set(t) & words.dismissal and set(t) & words.claim]
+    if any(not _negated_dismissal(t, words) for t in dismissing):
         return -1, "dismisses claims", True
+    if dismissing and dismissing[0] is tokens:
+        # "I don't think this is a ridiculous idea": the idea is upheld.
+        return 1, "negates a dismissal", False
     if any(set(t) & words.deny_forms for t in sentences):
         return -1, "reports a denial", True
     if set(tokens) & words.negation:
@@ -218,11 +263,17 @@ def _polarity(cue: str, cls: str, content: str) -> tuple[int, str, bool]:
     cue_words = _words_of(cue)
     if cls == "other" and set(cue_words) & _words().negation:
         return 0, f"negated cue {cue!r}", False
+    if cls == "deny" and _characterises(_words_of(content)):
+        return 0, f"deny cue {cue!r}, content characterises", False
     sign, why, explicit = _content_polarity(content, denied=cls == "deny", opening=cue_words[1:])
     if sign == 0:
         return 0, f"{cls} cue, content {why}", False
     if cls == "deny":
-        # Denying a negation asserts; denying an assertion is an explicit denial.
+        if sign < 0 and "as" in _words_of(content)[1:]:
+            # "dismissed the reports as fake news": the content's words repeat the denial.
+            return -1, f"deny cue {cue!r}, content {why}", True
+        # Denying a negation asserts ("denied that it had not paid"); denying an assertion
+        # is an explicit denial.
         return -sign, f"deny cue {cue!r}" + ("" if sign > 0 else f", content {why}"), sign > 0
     return sign, f"{cls} cue, content {why}", explicit
 
