@@ -548,6 +548,8 @@ def test_canadian_province_abbreviations_and_chinese_regions_without_designator(
         ),
         # the tokenizer splits the stop off at a sentence's end
         ("She was born in Churchill, Man. Her parents were told.", ("Man", "Manitoba", "CA")),
+        # … and the town too small for the gazetteer is placed in the province it names
+        ("She was born in Churchill, Man. Her parents were told.", ("Churchill", "Manitoba", "CA")),
         # some papers drop the stop after the comma or the party's letter
         ("EDMONTON, Ky (WBKO) -- One of the men was hurt.", ("Ky", "Kentucky", "US")),
         ("House Speaker Nancy Pelosi, D-Calif, told colleagues.", ("Calif", "California", "US")),

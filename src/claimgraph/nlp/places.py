@@ -614,6 +614,9 @@ def _personal_name(span: Span) -> bool:
     )
 
 
+_PARTIES = frozenset({"D", "R", "I"})  # "Pelosi, D-Calif"
+
+
 def _abbreviated(doc: Doc, start: int, end: int) -> str:
     """The text of a name, with the full stop the tokenizer split off it ("born in Churchill,
     Man. Her …", a headline's "W.Va. teen …"); after a town's comma or a party's letter, as
@@ -625,7 +628,7 @@ def _abbreviated(doc: Doc, start: int, end: int) -> str:
     nxt = doc[end] if end < len(doc) else None
     stop = nxt is not None and nxt.text == "." and not doc[end - 1].whitespace_
     prev = doc[start - 1].text if start > 0 else ""
-    after_state = prev == "," or (prev == "-" and start > 1 and doc[start - 2].text in "DRI")
+    after_state = prev == "," or (prev == "-" and start > 1 and doc[start - 2].text in _PARTIES)
     if stop and (after_state or start == 0):
         return text + "."
     if after_state and not (nxt is not None and (nxt.is_title or (nxt.is_upper and nxt.is_alpha))):
@@ -1535,7 +1538,8 @@ def geocode_places(doc: Doc) -> None:
                         and not _listed_on(doc, q, by_start)
                     ):
                         # "Belgrade, Minn.": no Belgrade of Minnesota here (fewer than 1,000
-                        # people), so Minnesota, not Serbia.
+                        # people), so Minnesota, not Serbia; nor when no town of the name lies
+                        # in the state's country ("Churchill, Man.": Manitoba, not Ohio's).
                         coarse = qual
             same_kind = "region" if after_region else None
             for other in (by_start.get(m.end + 1), by_start.get(m.end + 2)):
