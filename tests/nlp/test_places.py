@@ -598,6 +598,24 @@ def test_initials_the_alias_table_gives_and_a_place_before_a_named_building_stay
     assert ("NY", "New York", "US") in places_
 
 
+def test_a_legislators_town_after_the_party_letter_is_a_place():
+    places_ = _places("Rep. Joseph F. Wagner, D-Chicopee, said the bill would pass.")
+    assert ("Chicopee", "Chicopee", "US") in places_
+
+
+def test_a_dateline_naming_another_name_of_a_capital_is_no_capital():
+    # Hong Kong's other name is Victoria, and Victoria is also the Seychelles' capital: a
+    # British Columbia story's dateline is neither.
+    s = (
+        "VICTORIA - The home of a family opposed to the Site C dam will be seized under "
+        "British Columbia's Expropriation Act, says BC Hydro's president."
+    )
+    assert _places(s)[0] == ("VICTORIA", "Victoria", "CA")
+    # (and the Australian state is a place)
+    s = "Horses are kept at quarantine stations in New South Wales and Victoria."
+    assert ("Victoria", "Victoria", "AU") in _places(s)
+
+
 def test_names_listed_before_counties_are_counties():
     places_ = _places("Dakota, Otoe and Washington counties saw their population fall.")
     assert [(t, n) for t, n, _cc in places_] == [
@@ -677,6 +695,9 @@ def test_seas_rivers_mountains_and_world_regions_are_places():
     s = "Cases rose in Northern Europe, Southern California and the West Midlands."
     names = {n for _t, n, _cc in _places(s)}
     assert {"Northern Europe", "Southern California", "West Midlands"} <= names
+    s = "Fighting spread from Darfur to the Americas' concern, and talks on South Ossetia stalled."
+    names = {n for _t, n, _cc in _places(s)}
+    assert {"Darfur", "Americas", "South Ossetia"} <= names
     # firms, languages and teams are not the river, the island or the mountains
     for text in (
         "Amazon said sales rose in May.",

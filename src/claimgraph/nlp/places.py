@@ -202,7 +202,6 @@ _NOT_PLACES = frozenset(
         "mission",
         "republic",
         "union",
-        "victoria",
         "christmas",
         "easter",
         "sputnik",
@@ -732,7 +731,11 @@ def _inline_datelines(doc: Doc, gaz: Gazetteer, taken: bytearray) -> list[_Menti
             cands = [
                 c for c in _candidates(gaz, doc[i:e].text) if c.kind in ("city", "county", "alias")
             ]
-            big = max(cands, key=_prior) if cands else None
+            # The largest town of this very name, if a capital, is the capital: not Hong
+            # Kong, whose other name is Victoria, nor Victoria, Seychelles, smaller than
+            # Victoria, Hong Kong, for a "VICTORIA -" (British Columbia's) dateline.
+            own = [c for c in cands if _saintless(c.name) == _saintless(doc[i:e].text)]
+            big = max(own, key=lambda c: c.population) if own else None
             if not stated and big is not None and big.capital:
                 # A wire dateline names a capital alone ("WASHINGTON —"); local papers name
                 # their own towns alone too ("COLUMBUS —" in Nebraska), so only a capital.
@@ -871,8 +874,11 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
         j, cands = best
         prev = doc[i - 1].lower_ if i > 0 else ""
         strong_kind = any(c.kind in ("alias", "country", "region", "continent") for c in cands)
-        settled = prev in _SETTLEMENT_WORDS or (
-            i > 1 and prev == "of" and doc[i - 2].lower_ in _SETTLEMENT_WORDS
+        settled = (
+            prev in _SETTLEMENT_WORDS
+            or (i > 1 and prev == "of" and doc[i - 2].lower_ in _SETTLEMENT_WORDS)
+            # a legislator's party and town: "Sen. Tom Jensen, R-London", "D-Chicopee"
+            or (i > 1 and prev == "-" and doc[i - 2].text in _PARTIES)
         )
         if (
             (strong_kind and (tok.pos_ == "PROPN" or tok.is_upper))
@@ -1406,7 +1412,9 @@ def geocode_places(doc: Doc) -> None:
             # dateline's town is its largest namesake ("WASHINGTON –").
             state = _qualifier(doc, dl, {m.start: m for m in mentions})
             if state is None:
-                dl.candidates = [max(dl.candidates, key=_prior)]
+                # (a town of the dateline's very name, if any: not one it is another name of)
+                own = [c for c in dl.candidates if _saintless(c.name) == _saintless(dl.text)]
+                dl.candidates = [max(own or dl.candidates, key=_prior)]
             place = max((state or dl).candidates, key=_prior)
             dateline_cc = place.country_code
     # A place the model mislabelled: believe the gazetteer only for names that are rarely
