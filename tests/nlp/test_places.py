@@ -86,6 +86,9 @@ def test_georgia_is_the_state_in_us_news_and_the_country_beside_russia():
 
 def test_demonym_is_its_country():
     assert ("Syrian", "Syria", "SY") in _places("The Syrian army retook the town on Monday.")
+    # … also opening an organisation's name
+    places_ = _places("Arms were seized, the Georgian Interior Ministry said on Monday.")
+    assert ("Georgian", "Georgia", "GE") in places_
 
 
 def test_road_between_two_places_gives_both():

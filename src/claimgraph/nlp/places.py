@@ -834,6 +834,15 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
                 out.append(_Mention(start, j, doc[start:j].text, found, True))
                 taken[start:end] = b"\x01" * (end - start)
                 continue
+            # An organisation named after its country's people ("the Georgian Interior
+            # Ministry", "the Turkish Government"): the country, as any demonym.
+            country = gaz.demonym(doc[start].text) if label == "ORG" else None
+            if country is not None:
+                out.append(
+                    _Mention(start, start + 1, doc[start].text, [country], True, demonym=True)
+                )
+                taken[start:end] = b"\x01" * (end - start)
+                continue
         if not cands:
             pieces = _split_pieces(doc, start, end, gaz)
             for a, b in pieces:
