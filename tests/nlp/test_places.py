@@ -601,6 +601,12 @@ def test_initials_the_alias_table_gives_and_a_place_before_a_named_building_stay
     assert ("NY", "New York", "US") in places_
 
 
+def test_a_capitals_dateline_with_a_colon():
+    s = "Vandals desecrate graves near Jbeil church. BEIRUT: Unknown assailants removed stones."
+    assert ("BEIRUT", "Beirut", "LB") in _places(s)
+    assert _places("NOTICE: This store will close. BASKETBALL: The team won.") == []
+
+
 def test_a_legislators_town_after_the_party_letter_is_a_place():
     places_ = _places("Rep. Joseph F. Wagner, D-Chicopee, said the bill would pass.")
     assert ("Chicopee", "Chicopee", "US") in places_

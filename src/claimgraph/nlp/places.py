@@ -721,10 +721,11 @@ def _inline_datelines(doc: Doc, gaz: Gazetteer, taken: bytearray) -> list[_Menti
             k += 3  # "(AP)"
         dashed = k < n and doc[k].text in _DATELINE_DASHES
         # A wire story that lost its dateline's dash opens with the capital alone:
-        # "WASHINGTON Barack Obama pardoned …", "WASHINGTON (RNS) Evangelical …" (then only a
-        # capital counts).
+        # "WASHINGTON Barack Obama pardoned …", "WASHINGTON (RNS) Evangelical …"; some papers
+        # write a colon ("BEIRUT: Unknown assailants …"). Then only a capital counts.
         opening = i == 0 and not stated and k < n and doc[k].is_title
-        if not (dashed or opening):
+        colon = not stated and k < n and doc[k].text == ":"
+        if not (dashed or opening or colon):
             continue
         capital = False
         for e in range(j, i, -1):
