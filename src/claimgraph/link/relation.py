@@ -201,9 +201,8 @@ def _directive(tokens: list[str], words: _Words) -> bool:
 def _characterises(tokens: list[str]) -> bool:
     """Whether a denied content only characterises someone or something ("dismissed Estonia
     as being in the suburbs of St. Petersburg"), denying no claim or material: "dismissed the
-    reports as fake" and "dismissed the pictures as a fabrication" deny."""
-    if "as" not in tokens[1:]:
-        return False
+    reports as fake" and "dismissed the pictures as a fabrication" deny. ``tokens`` has an "as"
+    after its first word."""
     words = _words()
     head = tokens[: tokens.index("as", 1)]
     return not (set(head) & (words.claim | words.evidence) or set(tokens) & words.dismissal)
@@ -263,13 +262,16 @@ def _polarity(cue: str, cls: str, content: str) -> tuple[int, str, bool]:
     cue_words = _words_of(cue)
     if cls == "other" and set(cue_words) & _words().negation:
         return 0, f"negated cue {cue!r}", False
-    if cls == "deny" and _characterises(_words_of(content)):
+    # "dismissed X as Y": a denial that characterises X, or repeats itself in Y's words
+    denied_words = _words_of(content) if cls == "deny" else []
+    content_as = "as" in denied_words[1:]
+    if content_as and _characterises(denied_words):
         return 0, f"deny cue {cue!r}, content characterises", False
     sign, why, explicit = _content_polarity(content, denied=cls == "deny", opening=cue_words[1:])
     if sign == 0:
         return 0, f"{cls} cue, content {why}", False
     if cls == "deny":
-        if sign < 0 and "as" in _words_of(content)[1:]:
+        if sign < 0 and content_as:
             # "dismissed the reports as fake news": the content's words repeat the denial.
             return -1, f"deny cue {cue!r}, content {why}", True
         # Denying a negation asserts ("denied that it had not paid"); denying an assertion

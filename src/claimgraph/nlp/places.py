@@ -613,7 +613,13 @@ def _personal_name(span: Span) -> bool:
     )
 
 
-_PARTIES = frozenset({"D", "R", "I"})  # "Pelosi, D-Calif"
+_PARTIES = frozenset({"D", "R", "I"})
+
+
+def _after_party(doc: Doc, i: int) -> bool:
+    """Whether token ``i`` follows a party's letter and hyphen: a legislator's state or town
+    ("Pelosi, D-Calif", "Sen. Tom Jensen, R-London")."""
+    return i > 1 and doc[i - 1].text == "-" and doc[i - 2].text in _PARTIES
 
 
 def _abbreviated(doc: Doc, start: int, end: int) -> str:
@@ -627,7 +633,7 @@ def _abbreviated(doc: Doc, start: int, end: int) -> str:
     nxt = doc[end] if end < len(doc) else None
     stop = nxt is not None and nxt.text == "." and not doc[end - 1].whitespace_
     prev = doc[start - 1].text if start > 0 else ""
-    after_state = prev == "," or (prev == "-" and start > 1 and doc[start - 2].text in _PARTIES)
+    after_state = prev == "," or _after_party(doc, start)
     if stop and (after_state or start == 0):
         return text + "."
     if after_state and not (nxt is not None and (nxt.is_title or (nxt.is_upper and nxt.is_alpha))):
@@ -735,7 +741,7 @@ def _inline_datelines(doc: Doc, gaz: Gazetteer, taken: bytearray) -> list[_Menti
             # The largest town of this very name, if a capital, is the capital: not Hong
             # Kong, whose other name is Victoria, nor Victoria, Seychelles, smaller than
             # Victoria, Hong Kong, for a "VICTORIA -" (British Columbia's) dateline.
-            own = [c for c in cands if _saintless(c.name) == _saintless(doc[i:e].text)]
+            own = _of_this_name(cands, doc[i:e].text)
             big = max(own, key=lambda c: c.population) if own else None
             if not stated and big is not None and big.capital:
                 # A wire dateline names a capital alone ("WASHINGTON —"); local papers name
@@ -887,8 +893,7 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
         settled = (
             prev in _SETTLEMENT_WORDS
             or (i > 1 and prev == "of" and doc[i - 2].lower_ in _SETTLEMENT_WORDS)
-            # a legislator's party and town: "Sen. Tom Jensen, R-London", "D-Chicopee"
-            or (i > 1 and prev == "-" and doc[i - 2].text in _PARTIES)
+            or _after_party(doc, i)  # "Sen. Tom Jensen, R-London"
         )
         if (
             (strong_kind and (tok.pos_ == "PROPN" or tok.is_upper))
@@ -1038,6 +1043,13 @@ def _saintless(name: str) -> str:
     """``normalise`` with "Saint" written "St." as news does: the same name, for telling a
     town's own name from another of its names ("St. Petersburg" is Saint Petersburg's)."""
     return _SAINT.sub(r"st\1", normalise(name))
+
+
+def _of_this_name(cands: list[Entry], text: str) -> list[Entry]:
+    """The candidates whose own name ``text`` is, not one of their other names ("Victoria" is
+    Hong Kong's)."""
+    name = _saintless(text)
+    return [c for c in cands if _saintless(c.name) == name]
 
 
 def _scorer(
@@ -1423,7 +1435,7 @@ def geocode_places(doc: Doc) -> None:
             state = _qualifier(doc, dl, {m.start: m for m in mentions})
             if state is None:
                 # (a town of the dateline's very name, if any: not one it is another name of)
-                own = [c for c in dl.candidates if _saintless(c.name) == _saintless(dl.text)]
+                own = _of_this_name(dl.candidates, dl.text)
                 dl.candidates = [max(own or dl.candidates, key=_prior)]
             place = max((state or dl).candidates, key=_prior)
             dateline_cc = place.country_code
