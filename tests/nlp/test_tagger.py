@@ -169,6 +169,40 @@ def test_whitespace_tokens_at_the_ends_of_a_span_are_left_out() -> None:
     )
 
 
+def _tokens(text: str) -> tuple[list[int], list[int]]:
+    import re
+
+    spans = [m.span() for m in re.finditer(r"\w+|[^\w\s]", text)]
+    return [s for s, _ in spans], [e for _, e in spans]
+
+
+def test_a_content_keeps_no_fragment_of_punctuation_alone() -> None:
+    # A transcript's line opened by a quotation mark: the model tags the mark as content, the
+    # speaker and the colon cut it off from the words.
+    text = '"WALLACE: If I may, sir.'
+    starts, ends = _tokens(text)
+    found = [Assembled((2, 3), [(0, 1), (3, 9)], (1, 2))]
+    (att,) = attributions_from_spans(text, starts, ends, found, [])
+    assert [text[s:e] for s, e in att.content] == ["If I may, sir."]
+
+
+def test_a_content_closed_by_a_quotation_does_not_go_on_with_plain_words() -> None:
+    text = "“There is no single point of failure,” he said. But to prevent problems, they act."
+    starts, ends = _tokens(text)
+    said = starts.index(text.index("said"))
+    but, comma = starts.index(text.index("But")), starts.index(text.index(", they"))
+    found = [Assembled((said, said + 1), [(0, said - 1), (but, comma)], (said - 1, said))]
+    (att,) = attributions_from_spans(text, starts, ends, found, [])
+    assert [text[s:e] for s, e in att.content] == ["“There is no single point of failure,”"]
+    # … while a quotation split by its cue stays one content of two fragments.
+    text = "“There is no single point,” he said, “of failure.”"
+    starts, ends = _tokens(text)
+    said = starts.index(text.index("said"))
+    found = [Assembled((said, said + 1), [(0, said - 1), (said + 2, len(starts))], None)]
+    (att,) = attributions_from_spans(text, starts, ends, found, [])
+    assert [text[s:e] for s, e in att.content] == ["“There is no single point,”", "“of failure.”"]
+
+
 def test_unshared_keeps_what_the_other_side_did_not_consider() -> None:
     a = Attribution(cue=(7, 11), cue_lemma="say", content=[(12, 38)], kind="indirect")
     same_cue = Attribution(cue=(8, 11), cue_lemma="say", content=[(50, 60)], kind="indirect")
