@@ -516,7 +516,7 @@ def test_a_name_that_qualifies_a_person_is_a_town_not_a_country():
     assert ("Lebanon", "Lebanon", "LB") in _places("Israel and Lebanon agreed on a border.")
 
 
-def test_a_town_name_that_is_a_persons_surname_here_is_the_person():
+def test_a_town_name_that_is_a_persons_name_here_is_the_person():
     s = (
         "Elizabeth Fairfield, a mother accused of murdering her daughter, appeared in court. "
         "Fairfield's lawyers asked for more time, and Fairfield did not speak."
@@ -534,6 +534,9 @@ def test_a_town_name_that_is_a_persons_surname_here_is_the_person():
     # … while a state keeps its name ("Jack Georgia" is rare, "Georgia" is not)
     s4 = "Coach Ray Virginia said the team would play in Virginia on Friday."
     assert ("Virginia", "Virginia", "US") in _places(s4)
+    # a given name too (Tanya, a village of Mexico, which the model calls a place here)
+    s5 = "Tanya Rodriguez hosted the party for the radio personality. Tanya is his wife."
+    assert not any(t == "Tanya" for t, _n, _cc in _places(s5))
 
 
 def test_canadian_province_abbreviations_and_chinese_regions_without_designator():

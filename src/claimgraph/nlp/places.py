@@ -1280,24 +1280,25 @@ def _resident_words(doc: Doc, mentions: list[_Mention]) -> None:
             m.town = True
 
 
-def _not_surnames(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
-    """The mentions less those of a town's name that is a person's surname in the article
-    ("Elizabeth Fairfield" … "Fairfield's defense team"), unless the words around say place
-    ("in Fairfield", "Fairfield, Conn."). Countries and states are kept ("Jack Georgia" is
-    rare; "Georgia" is not)."""
-    surnames = {
-        e[-1].text
+def _not_personal_names(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
+    """The mentions less those of a town's name that is a person's given name or surname in
+    the article ("Elizabeth Fairfield" … "Fairfield's defense team", "Tanya Rodriguez" …
+    "Tanya is his wife"), unless the words around say place ("in Fairfield", "Fairfield,
+    Conn."). Countries and states are kept ("Jack Georgia" is rare; "Georgia" is not)."""
+    personal = {
+        e[i].text
         for e in doc.ents
         if e.label_ == "PERSON"
         and len(e) > 1
         # not the model's "Village Malakal"
         and not any(t.lower_ in _SETTLEMENT_WORDS for t in e[:-1])
+        for i in (0, -1)
     }
-    if not surnames:
+    if not personal:
         return mentions
     kept = []
     for m in mentions:
-        if m.text in surnames and not _more_than_a_town(m):
+        if m.text in personal and not _more_than_a_town(m):
             prev = doc[m.start - 1].lower_ if m.start > 0 else ""
             nxt = doc[m.end].text if m.end < len(doc) else ""
             if prev not in _AT_PLACE and nxt != ",":
@@ -1425,7 +1426,7 @@ def _listed_counties(doc: Doc, gaz: Gazetteer, mentions: list[_Mention]) -> list
 def geocode_places(doc: Doc) -> None:
     """Set ``doc._.places`` to the geocoded place mentions of ``doc``."""
     gaz = gazetteer()
-    mentions = _not_diseases(doc, _not_surnames(doc, _mentions(doc, gaz)))
+    mentions = _not_diseases(doc, _not_personal_names(doc, _mentions(doc, gaz)))
     mentions = _listed_counties(doc, gaz, mentions)
     _short_county_names(mentions)
     _short_town_names(mentions)
