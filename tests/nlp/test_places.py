@@ -808,3 +808,30 @@ def test_a_wire_datelines_place_is_in_the_state_it_names(text, place):
     assert any(
         (e.lat, e.lon) == (dateline.lat, dateline.lon) and e.admin1 == place[1] for e in found
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # former names still read in news: Zaire (the DR Congo until 1997) …
+        ("The 1995 Ebola outbreak in Kikwit, Zaire, killed 250 people.", ("Zaire", "CD")),
+        # … but the province word keeps Angola's province of that name
+        (
+            "Officials in Zaire province in northern Angola reported cases.",
+            ("Zaire province", "AO"),
+        ),
+        # … and Kenya's provinces before its counties
+        (
+            "Cholera cases rose in Nyanza Province, Kenya's health ministry said.",
+            ("Nyanza Province", "KE"),
+        ),
+    ],
+)
+def test_former_names_of_countries_and_provinces(text, place):
+    assert place in [(p.text, p.country_code) for p in shared_nlp()(text)._.places]
+
+
+def test_the_pacific_is_the_ocean():
+    assert _places("Storms formed over the Pacific on Monday.") == [
+        ("Pacific", "Pacific Ocean", None)
+    ]
