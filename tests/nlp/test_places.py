@@ -89,6 +89,13 @@ def test_demonym_is_its_country():
     # … also opening an organisation's name
     places_ = _places("Arms were seized, the Georgian Interior Ministry said on Monday.")
     assert ("Georgian", "Georgia", "GE") in places_
+    # … even when a town bears the word (Canadian, Texas) …
+    places_ = _places("The Canadian Food Inspection Agency confirmed the case on Monday.")
+    assert places_ == [("Canadian", "Canada", "CA")]
+    # … while a longer place opening the name stays that place
+    assert ("Indian Ocean", "Indian Ocean", None) in _places(
+        "The Indian Ocean Commission met on Monday."
+    )
 
 
 def test_road_between_two_places_gives_both():

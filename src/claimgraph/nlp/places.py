@@ -844,20 +844,21 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
             # span the model calls a person, only a county or parish ("Rapides Parish Fire
             # District").
             prefix = _place_prefix(doc, start, end, gaz)
+            # An organisation named after its country's people ("the Georgian Interior
+            # Ministry", "the Canadian Food Inspection Agency": not Canadian, Texas) is that
+            # country, as any demonym; a longer place opening it stays ("Indian Ocean …").
+            country = gaz.demonym(doc[start].text) if label == "ORG" else None
+            if country is not None and (prefix is None or prefix[0] == start + 1):
+                out.append(
+                    _Mention(start, start + 1, doc[start].text, [country], True, demonym=True)
+                )
+                taken[start:end] = b"\x01" * (end - start)
+                continue
             if prefix is not None and (
                 label in _PREFIX_LABELS or doc[prefix[0] - 1].lower_ in _COUNTY_WORDS
             ):
                 j, found = prefix
                 out.append(_Mention(start, j, doc[start:j].text, found, True))
-                taken[start:end] = b"\x01" * (end - start)
-                continue
-            # An organisation named after its country's people ("the Georgian Interior
-            # Ministry", "the Turkish Government"): the country, as any demonym.
-            country = gaz.demonym(doc[start].text) if label == "ORG" else None
-            if country is not None:
-                out.append(
-                    _Mention(start, start + 1, doc[start].text, [country], True, demonym=True)
-                )
                 taken[start:end] = b"\x01" * (end - start)
                 continue
         if not cands:
