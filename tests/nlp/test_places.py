@@ -842,3 +842,18 @@ def test_the_pacific_is_the_ocean():
     assert _places("Storms formed over the Pacific on Monday.") == [
         ("Pacific", "Pacific Ocean", None)
     ]
+
+
+def test_a_local_story_that_names_no_country_tells_it_by_its_towns():
+    # Dallas says the United States; Paris, France, named nowhere, is no capital here.
+    s = (
+        "Jessica Kay, 18, of Paris died Saturday in a Dallas hospital from injuries received "
+        "in the Friday night collision."
+    )
+    assert ("Paris", "Paris", "US") in _places(s)
+    # … while each of two such towns keeps its own country
+    s = "Officials in Houston said the flight from London landed on Tuesday."
+    assert _places(s) == [("Houston", "Houston", "US"), ("London", "London", "GB")]
+    # … and alone, the capital is the likeliest Paris
+    s = "Jessica Kay, 18, of Paris died Saturday from injuries received in the collision."
+    assert _places(s) == [("Paris", "Paris", "FR")]

@@ -926,7 +926,10 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
 
 def _prior(e: Entry) -> float:
     pop = e.population or _REGION_POP.get(e.kind, 1000)
-    return math.log10(max(pop, 10)) + _KIND_BONUS[e.kind] + (2.0 if e.capital else 0.0)
+    return math.log10(max(pop, 10)) + _KIND_BONUS[e.kind] + (_CAPITAL if e.capital else 0.0)
+
+
+_CAPITAL = 2.0  # a national capital's weight beyond its population
 
 
 # Prepositions after which a capitalised single name the gazetteer knows as a town is one
@@ -1071,8 +1074,10 @@ def _scorer(
     same_kind: str | None,
     dateline_cc: str | None,
     votes: dict[str, Counter[tuple[str, str]]] | None,
+    towns: Counter[str] | None = None,
 ) -> Callable[[Entry], float]:
-    """How well each candidate of ``m`` fits the article, before the nearby towns count."""
+    """How well each candidate of ``m`` fits the article, before the nearby towns count;
+    ``towns``: the countries the article's other towns say, when it names none."""
     top_cc = ccs.most_common(1)[0][0] if ccs else None
     support = _support(votes, normalise(m.text)) if votes and len(m.candidates) > 1 else None
     seats = _seats(m)
@@ -1082,6 +1087,11 @@ def _scorer(
         s = _prior(e)
         if e.kind == "city" and _saintless(e.name) != own:
             s -= _OTHER_NAME
+        if towns:
+            if towns[e.country_code or ""]:
+                s += _OTHER_COUNTRY
+            elif e.capital:
+                s -= _CAPITAL
         if e.country_code:
             if e.country_code == top_cc:
                 s += _TOP_COUNTRY
@@ -1521,6 +1531,23 @@ def geocode_places(doc: Doc) -> None:
         ccs[dateline_cc] += 2
     votes = _area_votes(mentions)
     by_start = {m.start: m for m in mentions}
+    # An article that names no country at all (local news) still tells its country by its
+    # towns: a town whose likeliest sense outweighs every sense in another country ("Dallas")
+    # says which; the other names' capitals abroad then weigh as towns ("of Paris died
+    # Saturday in a Dallas hospital": Paris, Texas). Not a name's own vote.
+    town_votes: dict[str, Counter[str]] = {}
+    if not ccs:
+        for m in mentions:
+            if not m.strong or m.demonym:
+                continue
+            best = max(m.candidates, key=_prior)
+            rivals = [_prior(c) for c in m.candidates if c.country_code != best.country_code]
+            if (
+                best.kind == "city"
+                and best.country_code
+                and all(r <= _prior(best) - 1.0 for r in rivals)
+            ):
+                town_votes.setdefault(normalise(m.text), Counter())[best.country_code] += 1
 
     def scorer(
         m: _Mention,
@@ -1537,7 +1564,11 @@ def geocode_places(doc: Doc) -> None:
         own_admin = own_admins.get(key) if ambiguous else None
         countries = ccs - own_cc if own_cc else ccs
         regions = admins - own_admin if own_admin else admins
-        return _scorer(m, countries, regions, qual, same_kind, dateline_cc, votes)
+        towns: Counter[str] = Counter()
+        for name, v in town_votes.items():
+            if name != key:
+                towns.update(v)
+        return _scorer(m, countries, regions, qual, same_kind, dateline_cc, votes, towns)
 
     def resolve(admins: Counter[tuple[str, str]]) -> list[tuple[_Mention, Entry, bool]]:
         """Each place mention's entry, and whether a qualifier after it decided it."""
