@@ -924,12 +924,12 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
     return out
 
 
+_CAPITAL = 2.0  # a national capital's weight beyond its population
+
+
 def _prior(e: Entry) -> float:
     pop = e.population or _REGION_POP.get(e.kind, 1000)
     return math.log10(max(pop, 10)) + _KIND_BONUS[e.kind] + (_CAPITAL if e.capital else 0.0)
-
-
-_CAPITAL = 2.0  # a national capital's weight beyond its population
 
 
 # Prepositions after which a capitalised single name the gazetteer knows as a town is one
