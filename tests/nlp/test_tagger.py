@@ -499,3 +499,34 @@ def test_a_partitive_at_the_end_of_a_cue_opens_the_content_after_it() -> None:
     # a content before the cue is left alone
     before = "Aerial pictures, the ministry published a batch of"
     assert _partitive(before, (30, 50), [(0, 15)]) == ((30, 50), [(0, 15)])
+
+
+@pytest.mark.skipif(not model_available(), reason="no trained attribution model installed")
+def test_a_transcripts_next_turn_is_no_continuation_of_the_last_one() -> None:
+    # Three turns of a transcript (PolNeAR dev), each opened by a quotation mark; Wallace's
+    # first turn quotes a newspaper, so it is a quoted attribution that a quotation opening
+    # the next paragraph would continue: Pence's answer is his own, not Wallace going on.
+    from claimgraph.nlp.pipeline import shared_nlp
+
+    text = (
+        '"WALLACE: But, Governor Pence, I’ve got to ask you, because as “The Wall Street '
+        "Journal” wrote, it shows people top concern about Donald Trump is, one, his "
+        "temperament, and two, his language, especially towards women. So why would Trump "
+        "even go down the road of bringing up Gennifer Flowers, who once had an affair with "
+        'the president.\n\n"PENCE: Well, the question really should be why was Hillary '
+        "Clinton and her campaign, you know, inviting some celebrity basketball team owner to "
+        "the debate to sit on the front row, someone who has mocked and ridiculed my running "
+        'mate.\n\n"WALLACE: Do you really see those two as equivalent? Do you really see '
+        "those two as equivalent, Mark Cuban and Gennifer Flowers?"
+    )
+    doc = shared_nlp()(text)
+    turns = sorted(
+        (text[slice(*a.source)], [text[s:e][:12] for s, e in a.content])
+        for a in doc._.attributions
+        if a.source is not None
+    )
+    assert turns == [
+        ("PENCE", ["Well, the qu"]),
+        ("WALLACE", ["But, Governo"]),
+        ("WALLACE", ["Do you reall"]),
+    ]

@@ -686,8 +686,15 @@ class AttributionRules:
         covered = sorted(used)
         quoting = sorted((a for a in found if a.kind != "indirect"), key=lambda a: a.content[-1][1])
         cue_starts = sorted(a.cue[0] for a in found)
+        # a transcript's turn opened by a quotation mark ('"PENCE: Well, …') is its speaker's
+        # own attribution, not the previous speaker going on
+        turns = [
+            a.source[0] for a in found if a.source is not None and text[a.cue[0] : a.cue[1]] == ":"
+        ]
         for q in self.quotes.spans:
             if q in used or any(s <= q[0] < e for s, e in covered):
+                continue
+            if any(q[0] <= t <= q[0] + 1 for t in turns):
                 continue
             words = text[q[0] : q[1]].split()
             if len(words) < MIN_QUOTE_WORDS or _is_heading(text, q):
