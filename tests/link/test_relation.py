@@ -87,6 +87,21 @@ ACCUSATION = claim("the United States supports terrorists in Syria")
             1,
         ),
         (claim("We do not support terrorists. The pictures show what they show.", source="he"), -1),
+        # … whatever ends the first: a question mark in a quotation, the fragments' joint
+        (
+            claim(
+                "“What do you have to lose?” … “You will not be disappointed.”",
+                source="Trump",
+            ),
+            1,
+        ),
+        (
+            claim(
+                "She has long been an advocate for families. … She does not shy away from details.",
+                source="the board",
+            ),
+            1,
+        ),
         # … but an explicit denial counts in any sentence.
         (
             claim(

@@ -46,6 +46,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Literal
 
+from claimgraph.link.features import split_sentences
 from claimgraph.nlp.lexicon import load_lexicon
 from claimgraph.records import Claim
 
@@ -150,26 +151,8 @@ def _names_evidence(tokens: list[str]) -> str | None:
     return None
 
 
-# Where a content's next sentence starts: after . ! or ? (and a closing quotation mark), before a
-# capital (or an opening quotation mark and a capital).
-_NEXT_SENTENCE = re.compile(r"(?<=[.!?])[\"”’']*\s+(?=[\"“‘']*[A-Z])")
-
-
-# A word ending in a full stop that ends no sentence: "Mr.", "Gen.", "U.S.", "J."
-_ABBREVIATION = re.compile(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,3}\.")
-
-
-def _sentences(text: str) -> list[str]:
-    """A content's sentences (a title's or an initial's full stop ends none)."""
-    out = []
-    start = 0
-    for m in _NEXT_SENTENCE.finditer(text):
-        before = text[start : m.start()].split()
-        if before and not _ABBREVIATION.fullmatch(before[-1].lstrip("\"“‘'(")):
-            out.append(text[start : m.start()])
-            start = m.end()
-    out.append(text[start:])
-    return out
+# Sentences of a content read for its polarity: a long quotation's, all of them.
+_MAX_SENTENCES = 1000
 
 
 # Verbs of opinion a negation makes the negation of what follows: "I don't think it's absurd".
@@ -220,7 +203,7 @@ def _content_polarity(
     the claim's. ``opening``: words of the cue after its verb, which may open the content's
     noun phrase ("published a batch of" | "aerial pictures showing …")."""
     words = _words()
-    sentences = [_words_of(s) for s in _sentences(text)]
+    sentences = [_words_of(s) for s in split_sentences(text, limit=_MAX_SENTENCES)]
     tokens = sentences[0]
     # Denying material ("the Pentagon dismissed the pictures") is still a denial.
     shown = None if denied else _names_evidence([*opening, *tokens])
