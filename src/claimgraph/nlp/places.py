@@ -1535,19 +1535,18 @@ def geocode_places(doc: Doc) -> None:
     # towns: a town whose likeliest sense outweighs every sense in another country ("Dallas")
     # says which; the other names' capitals abroad then weigh as towns ("of Paris died
     # Saturday in a Dallas hospital": Paris, Texas). Not a name's own vote.
-    town_votes: dict[str, Counter[str]] = {}
+    town_ccs: Counter[str] = Counter()
+    own_towns: dict[str, Counter[str]] = {}
     if not ccs:
         for m in mentions:
             if not m.strong or m.demonym:
                 continue
             best = max(m.candidates, key=_prior)
-            rivals = [_prior(c) for c in m.candidates if c.country_code != best.country_code]
-            if (
-                best.kind == "city"
-                and best.country_code
-                and all(r <= _prior(best) - 1.0 for r in rivals)
-            ):
-                town_votes.setdefault(normalise(m.text), Counter())[best.country_code] += 1
+            bar = _prior(best) - 1.0
+            abroad = [c for c in m.candidates if c.country_code != best.country_code]
+            if best.kind == "city" and best.country_code and all(_prior(c) <= bar for c in abroad):
+                town_ccs[best.country_code] += 1
+                own_towns.setdefault(normalise(m.text), Counter())[best.country_code] += 1
 
     def scorer(
         m: _Mention,
@@ -1564,10 +1563,8 @@ def geocode_places(doc: Doc) -> None:
         own_admin = own_admins.get(key) if ambiguous else None
         countries = ccs - own_cc if own_cc else ccs
         regions = admins - own_admin if own_admin else admins
-        towns: Counter[str] = Counter()
-        for name, v in town_votes.items():
-            if name != key:
-                towns.update(v)
+        own_town = own_towns.get(key)
+        towns = town_ccs - own_town if own_town else town_ccs
         return _scorer(m, countries, regions, qual, same_kind, dateline_cc, votes, towns)
 
     def resolve(admins: Counter[tuple[str, str]]) -> list[tuple[_Mention, Entry, bool]]:
