@@ -857,3 +857,12 @@ def test_a_local_story_that_names_no_country_tells_it_by_its_towns():
     # … and alone, the capital is the likeliest Paris
     s = "Jessica Kay, 18, of Paris died Saturday from injuries received in the collision."
     assert _places(s) == [("Paris", "Paris", "FR")]
+
+
+def test_a_street_named_after_a_town_abroad_says_nothing_of_the_articles_country():
+    # "Hungerford St." names a street of Hartford, no English town's country.
+    s = (
+        "Hartford police said Thursday that officers seized three guns in raids. The raids "
+        "began at 44 Hungerford St. on Wednesday."
+    )
+    assert ("Hartford", "Hartford", "US") in _places(s)

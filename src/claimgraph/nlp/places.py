@@ -135,6 +135,19 @@ _LOCATIVE = frozenset(
         "of",
     }
 )
+# Words that make the name before them a street's ("Hungerford St.", "Washington Drive"):
+# no town, and no context for the others (news gold leaves streets without coordinates).
+_STREET_WORDS = frozenset(
+    {"street", "st.", "road", "rd.", "avenue", "ave.", "boulevard", "blvd.", "drive", "lane",
+     "ln.", "highway", "hwy.", "parkway", "pkwy.", "pike", "turnpike", "terrace"}
+)  # fmt: skip
+
+
+def _street(doc: Doc, end: int) -> bool:
+    """Whether a capitalised street word follows the name ending at token ``end``."""
+    return end < len(doc) and doc[end].is_title and doc[end].lower_ in _STREET_WORDS
+
+
 # The words that end a US county's name ("DeKalb County", "Rapides Parish").
 _COUNTY_WORDS = ("county", "parish")
 # Words that join two places ("Palmyra and Deir ez-Zor", "the Palmyra–Deir ez-Zor road").
@@ -1508,7 +1521,7 @@ def geocode_places(doc: Doc) -> None:
     own_admins: dict[str, Counter[tuple[str, str]]] = {}  # … nor its own state
     counted: set[str] = set()  # names counted as a region here
     for m in mentions:
-        if not m.strong and not m.demonym:
+        if (not m.strong and not m.demonym) or _street(doc, m.end):
             continue
         best = max(m.candidates, key=_prior)
         # Only names that point to one country tell which country the article is about
@@ -1539,7 +1552,7 @@ def geocode_places(doc: Doc) -> None:
     own_towns: dict[str, Counter[str]] = {}
     if not ccs:
         for m in mentions:
-            if not m.strong or m.demonym:
+            if not m.strong or m.demonym or _street(doc, m.end):
                 continue
             best = max(m.candidates, key=_prior)
             bar = _prior(best) - 1.0
