@@ -882,3 +882,14 @@ def test_a_street_named_after_a_town_abroad_says_nothing_of_the_articles_country
         "began at 44 Hungerford St. on Wednesday."
     )
     assert ("Hartford", "Hartford", "US") in _places(s)
+
+
+def test_a_states_own_name_is_no_town_of_another_state_the_article_names():
+    # Florida, New York (a village of 2,900) had the pull of "New York" named twice.
+    s = (
+        "Scientists in the United States said on Monday that the virus had spread from New "
+        "York City to the rest of New York. Cases were also found in Florida, where officials "
+        "in New York said it arrived by air."
+    )
+    florida = next(p for p in shared_nlp()(s)._.places if p.text == "Florida")
+    assert (florida.name, florida.lat, florida.lon) == ("Florida", 28.75054, -82.5001)

@@ -1095,6 +1095,11 @@ def _scorer(
     support = _support(votes, normalise(m.text)) if votes and len(m.candidates) > 1 else None
     seats = _seats(m)
     own = _saintless(m.text)
+    # A name that is a first-level region's own in the article's country ("Florida").
+    state_named = any(
+        c.kind == "region" and _saintless(c.name) == own and c.country_code == top_cc
+        for c in m.candidates
+    )
 
     def score(e: Entry) -> float:
         s = _prior(e)
@@ -1112,9 +1117,12 @@ def _scorer(
                 s += _OTHER_COUNTRY
             if e.country_code == dateline_cc:
                 s += 1.5
-            if admins[(e.country_code, e.admin1)] and e.kind in ("city", "county"):
+            # (the regions the article names tell a town from its namesakes, not from the
+            # state of its very name: "Florida" beside "New York" is no village there)
+            local = e.kind in ("city", "county")
+            if admins[(e.country_code, e.admin1)] and local and not state_named:
                 s += _NAMED_REGION
-            if support is not None and e.kind in ("city", "county", "region"):
+            if support is not None and (e.kind == "region" or (local and not state_named)):
                 s += _AREA_WEIGHT * min(support[(e.country_code, e.admin1)], _AREA_CAP)
         if qualifier is not None:
             if qualifier.kind == "country" and e.country_code == qualifier.country_code:
