@@ -546,6 +546,20 @@ def test_a_town_name_that_is_a_persons_name_here_is_the_person():
     assert not any(t == "Tanya" for t, _n, _cc in _places(s5))
 
 
+def test_a_state_that_is_a_persons_given_name_is_the_person_where_no_place_is_in_it():
+    # An Alberta paper's skater: eleven "Georgia"s had been the country.
+    s = (
+        "Nine-year-old Georgia Stevens is lacing her skates in Red Deer, Alberta. "
+        '"I love it," said Georgia, noting her coach. Georgia began skating at four.'
+    )
+    assert not any(t == "Georgia" for t, _n, _cc in _places(s))
+    # … but a place of its country around keeps it a place, as the words around do
+    s2 = "Rep. Virginia Foxx of North Carolina said the bill would help Virginia voters."
+    assert ("Virginia", "Virginia", "US") in _places(s2)
+    s3 = "Georgia Stevens moved to Atlanta, Georgia, in 2015."
+    assert ("Georgia", "Georgia", "US") in _places(s3)
+
+
 def test_canadian_province_abbreviations_and_chinese_regions_without_designator():
     places_ = _places("Wildfires spread near Kelowna, B.C., and in northern Sask. on Monday.")
     assert ("B.C.", "British Columbia", "CA") in places_

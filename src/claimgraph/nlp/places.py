@@ -1316,7 +1316,10 @@ def _not_personal_names(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
     """The mentions less those of a town's name that is a person's given name or surname in
     the article ("Elizabeth Fairfield" … "Fairfield's defense team", "Tanya Rodriguez" …
     "Tanya is his wife"), unless the words around say place ("in Fairfield", "Fairfield,
-    Conn."). Countries and states are kept ("Jack Georgia" is rare; "Georgia" is not)."""
+    Conn.", "Atlanta, Georgia"). A country or a state is the person's only where it is the
+    given name and none of the article's other places lies in it ("Georgia Stevens" …
+    "said Georgia" in an Alberta paper; not "Rep. Virginia Foxx" … "Virginia voters" beside
+    North Carolina; "Jack Georgia" is rare, "Georgia" is not)."""
     personal = {
         e[i].text
         for e in doc.ents
@@ -1328,15 +1331,36 @@ def _not_personal_names(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
     }
     if not personal:
         return mentions
+    given = {e[0].text for e in doc.ents if e.label_ == "PERSON" and _personal_name(e)}
+    ends = {m.end for m in mentions}
     kept = []
     for m in mentions:
-        if m.text in personal and not _more_than_a_town(m):
+        if m.text in personal and (
+            not _more_than_a_town(m) or _given_name_only(m, given, mentions)
+        ):
             prev = doc[m.start - 1].lower_ if m.start > 0 else ""
             nxt = doc[m.end].text if m.end < len(doc) else ""
-            if prev not in _AT_PLACE and nxt != ",":
+            # ("in Fairfield", "Bantam, Litchfield, Winsted", "Atlanta, Georgia"; not "said
+            # Georgia, noting …", "to Georgia's credit")
+            at_place = prev in _AT_PLACE and nxt not in ("'s", "’s")
+            listed = nxt == "," and m.end + 1 < len(doc) and doc[m.end + 1].is_title
+            qualifying = prev == "," and m.start - 1 in ends and _more_than_a_town(m)
+            if not (at_place or listed or qualifying):
                 continue
         kept.append(m)
     return kept
+
+
+def _given_name_only(m: _Mention, given: set[str], mentions: list[_Mention]) -> bool:
+    """Whether the country's or state's name ``m`` is a person's given name in the article
+    and no other place of it lies in any of its senses' countries."""
+    if m.text not in given:
+        return False
+    own = normalise(m.text)
+    around = {
+        max(o.candidates, key=_prior).country_code for o in mentions if normalise(o.text) != own
+    }
+    return not any(c.country_code in around for c in m.candidates)
 
 
 def _more_than_a_town(m: _Mention) -> bool:
