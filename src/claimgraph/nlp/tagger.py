@@ -349,6 +349,8 @@ def attributions_from_spans(
             source = None
         if source is not None and doc is not None and source[1] <= cue[0]:
             source = _passive_source(doc, a.cue, source)
+        elif source is None and doc is not None:
+            source = _subject_source(doc, a.cue, content)
         rule = next((r for r in rules if r.cue[0] < cue[1] and cue[0] < r.cue[1]), None)
         if rule is not None:
             lemma, kind = rule.cue_lemma, rule.kind
@@ -374,6 +376,31 @@ def attributions_from_spans(
             )
         )
     return out
+
+
+# Verbs whose subject is rarely the source ("he seems to …": 165 of 207 PolNeAR train cues
+# of them with a subject have no source).
+_RAISING = frozenset({"seem", "appear"})
+
+
+def _subject_source(
+    doc: Doc, cue: tuple[int, int], content: list[tuple[int, int]]
+) -> tuple[int, int] | None:
+    """The subject of a cue the model left without a source ("which left little doubt",
+    "Everyone I interviewed criticized"): in PolNeAR train, of the 14,150 gold cues whose
+    verb has a subject outside the cue (other than "seem" and "appear"), 13,360 have it (its
+    phrase) for source, 111 none."""
+    for t in doc[cue[0] : cue[1]]:
+        if t.lemma_.lower() in _RAISING:
+            return None
+        for ch in t.children:
+            if ch.dep_ == "nsubj" and not cue[0] <= ch.i < cue[1]:
+                left, right = doc[ch.left_edge.i], doc[ch.right_edge.i]
+                span = (left.idx, right.idx + len(right))
+                if any(span[0] < e and s < span[1] for s, e in content):
+                    return None
+                return span
+    return None
 
 
 def _passive_source(
