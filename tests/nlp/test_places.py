@@ -523,41 +523,43 @@ def test_a_name_that_qualifies_a_person_is_a_town_not_a_country():
     assert ("Lebanon", "Lebanon", "LB") in _places("Israel and Lebanon agreed on a border.")
 
 
+def _named(text: str, name: str) -> bool:
+    """Whether ``name`` is among the places found in ``text``."""
+    return any(t == name for t, _n, _cc in _places(text))
+
+
 def test_a_town_name_that_is_a_persons_name_here_is_the_person():
     s = (
         "Elizabeth Fairfield, a mother accused of murdering her daughter, appeared in court. "
         "Fairfield's lawyers asked for more time, and Fairfield did not speak."
     )
-    assert not any(t == "Fairfield" for t, _n, _cc in _places(s))
+    assert not _named(s, "Fairfield")
     # … unless the words around it say place
     s2 = "Elizabeth Fairfield grew up in Fairfield, Connecticut, and moved to Boston."
-    assert any(t == "Fairfield" for t, _n, _cc in _places(s2))
+    assert _named(s2, "Fairfield")
     # a town whose parish bears its name is still only a town ("Douglas", Isle of Man) …
     s3 = (
         "Chiefland Police Chief Robert Douglas said his officers were called. "
         '"We had to remove the crowd," Douglas said.'
     )
-    assert not any(t == "Douglas" for t, _n, _cc in _places(s3))
+    assert not _named(s3, "Douglas")
     # … while a state keeps its name ("Jack Georgia" is rare, "Georgia" is not)
     s4 = "Coach Ray Virginia said the team would play in Virginia on Friday."
     assert ("Virginia", "Virginia", "US") in _places(s4)
     # a given name too (Tanya, a village of Mexico, which the model calls a place here)
     s5 = "Tanya Rodriguez hosted the party for the radio personality. Tanya is his wife."
-    assert not any(t == "Tanya" for t, _n, _cc in _places(s5))
-
-
-def test_a_state_that_is_a_persons_given_name_is_the_person_where_no_place_is_in_it():
-    # An Alberta paper's skater: eleven "Georgia"s had been the country.
-    s = (
+    assert not _named(s5, "Tanya")
+    # a state that is a given name is the person where no place of the article is in it
+    # (an Alberta paper's skater: eleven "Georgia"s had been the country) …
+    s6 = (
         "Nine-year-old Georgia Stevens is lacing her skates in Red Deer, Alberta. "
         '"I love it," said Georgia, noting her coach. Georgia began skating at four.'
     )
-    assert not any(t == "Georgia" for t, _n, _cc in _places(s))
+    assert not _named(s6, "Georgia")
     # … but a place of its country around keeps it a place, as the words around do
-    s2 = "Rep. Virginia Foxx of North Carolina said the bill would help Virginia voters."
-    assert ("Virginia", "Virginia", "US") in _places(s2)
-    s3 = "Georgia Stevens moved to Atlanta, Georgia, in 2015."
-    assert ("Georgia", "Georgia", "US") in _places(s3)
+    s7 = "Rep. Virginia Foxx of North Carolina said the bill would help Virginia voters."
+    assert ("Virginia", "Virginia", "US") in _places(s7)
+    assert ("Georgia", "Georgia", "US") in _places("Georgia Stevens moved to Atlanta, Georgia.")
 
 
 def test_canadian_province_abbreviations_and_chinese_regions_without_designator():
