@@ -572,6 +572,14 @@ def test_a_cue_left_without_a_source_takes_its_subject_unless_it_is_seem() -> No
     assert source_of("Everyone I interviewed criticized the plan.", (3, 4)) == (
         "Everyone I interviewed"
     )
+    # a relative clause's cue has its pronoun for source, as PolNeAR marks it, even where
+    # the model gives the antecedent
+    text = "Trump, who called for a wall, spoke on Monday."
+    doc = nlp(text)
+    starts, ends = [t.idx for t in doc], [t.idx + len(t) for t in doc]
+    found = [Assembled((3, 5), [(5, 7)], (0, 1))]
+    (att,) = attributions_from_spans(text, starts, ends, found, [], doc)
+    assert text[slice(*att.source)] == "who"
     # "seem" and "appear" rarely have their subject for source
     assert source_of("He seems to think the plan will fail.", (1, 4)) is None
     # without a parse, nothing is guessed

@@ -351,6 +351,8 @@ def attributions_from_spans(
             source = _passive_source(doc, a.cue, source)
         elif source is None and doc is not None:
             source = _subject_source(doc, a.cue, content)
+        if source is not None and doc is not None:
+            source = _relative_pronoun(doc, a.cue) or source
         rule = next((r for r in rules if r.cue[0] < cue[1] and cue[0] < r.cue[1]), None)
         if rule is not None:
             lemma, kind = rule.cue_lemma, rule.kind
@@ -400,6 +402,20 @@ def _subject_source(
                 if any(span[0] < e and s < span[1] for s, e in content):
                     return None
                 return span
+    return None
+
+
+_RELATIVE = frozenset({"who", "which", "that"})
+
+
+def _relative_pronoun(doc: Doc, cue: tuple[int, int]) -> tuple[int, int] | None:
+    """The relative pronoun that is the subject of the cue's verb, if any ("Trump, who
+    called for …": PolNeAR's source is "who", not its antecedent; in train 498 of the 583
+    gold cues so built have the pronoun for source, 66 another span)."""
+    for t in doc[cue[0] : cue[1]]:
+        for ch in t.children:
+            if ch.dep_ == "nsubj" and ch.i < cue[0] and ch.lower_ in _RELATIVE:
+                return (ch.idx, ch.idx + len(ch))
     return None
 
 
