@@ -136,7 +136,8 @@ _LOCATIVE = frozenset(
     }
 )
 # Words that make the name before them a street's ("Hungerford St.", "Washington Drive"):
-# no town, and no context for the others (news gold leaves streets without coordinates).
+# no vote for the article's country (a street may be named after a town abroad), though the
+# pull on the towns nearby stays (streets are often named after them).
 _STREET_WORDS = frozenset(
     {"street", "st.", "road", "rd.", "avenue", "ave.", "boulevard", "blvd.", "drive", "lane",
      "ln.", "highway", "hwy.", "parkway", "pkwy.", "pike", "turnpike", "terrace"}

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from claimgraph.nlp.attribution import QUOTE_CHARS, AttributionRules, content_kind
 from claimgraph.nlp.lexicon import load_lexicon
@@ -380,6 +380,12 @@ def attributions_from_spans(
     return out
 
 
+def _phrase(head: Token) -> tuple[int, int]:
+    """The character span of the phrase ``head`` heads."""
+    right = head.right_edge
+    return (head.left_edge.idx, right.idx + len(right))
+
+
 # Verbs whose subject is rarely the source ("he seems to …": 165 of 207 PolNeAR train cues
 # of them with a subject have no source).
 _RAISING = frozenset({"seem", "appear"})
@@ -397,8 +403,7 @@ def _subject_source(
             return None
         for ch in t.children:
             if ch.dep_ == "nsubj" and not cue[0] <= ch.i < cue[1]:
-                left, right = doc[ch.left_edge.i], doc[ch.right_edge.i]
-                span = (left.idx, right.idx + len(right))
+                span = _phrase(ch)
                 if any(span[0] < e and s < span[1] for s, e in content):
                     return None
                 return span
@@ -436,10 +441,7 @@ def _passive_source(
             continue
         agent = deps.get("agent")
         objs = [c for c in agent.children if c.dep_ == "pobj"] if agent is not None else []
-        if objs:
-            o = objs[0]
-            return (doc[o.left_edge.i].idx, doc[o.right_edge.i].idx + len(doc[o.right_edge.i]))
-        return None
+        return _phrase(objs[0]) if objs else None
     return source
 
 
