@@ -148,6 +148,17 @@ def _split_lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return frags
 
 
+def agent_of(verb: Token) -> Token | None:
+    """The head of a passive verb's "by" agent ("was labeled … by PolitiFact reporters"), if
+    any."""
+    for c in verb.children:
+        if c.dep_ == "agent":
+            objs = [o for o in c.children if o.dep_ == "pobj"]
+            if objs:
+                return objs[0]
+    return None
+
+
 class AttributionRules:
     """Apply the rules to one Doc."""
 
@@ -202,11 +213,9 @@ class AttributionRules:
         """The token heading the source, and a subtree to leave out of it (a noun's
         participle: "a tweet attacking X" → "a tweet")."""
         passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
-        for c in verb.children:
-            if c.dep_ == "agent":
-                objs = [o for o in c.children if o.dep_ == "pobj"]
-                if objs:
-                    return objs[0], None
+        agent = agent_of(verb)
+        if agent is not None:
+            return agent, None
         if passive:
             return None
         for c in verb.children:

@@ -38,7 +38,7 @@ from typing import Any
 import numpy as np
 from spacy.tokens import Doc, Token
 
-from claimgraph.nlp.attribution import QUOTE_CHARS, AttributionRules, content_kind
+from claimgraph.nlp.attribution import QUOTE_CHARS, AttributionRules, agent_of, content_kind
 from claimgraph.nlp.lexicon import load_lexicon
 from claimgraph.nlp.model import Attribution
 from claimgraph.nlp.pointer import DocContents, PointerSettings, build_pointer, refine_contents
@@ -439,9 +439,8 @@ def _passive_source(
         passive = "nsubjpass" in deps and deps.get("auxpass") is not None
         if not passive or deps["auxpass"].lower_ in ("'s", "’s") or t.lemma_.lower() not in verbs:
             continue
-        agent = deps.get("agent")
-        objs = [c for c in agent.children if c.dep_ == "pobj"] if agent is not None else []
-        return _phrase(objs[0]) if objs else None
+        agent = agent_of(t)
+        return _phrase(agent) if agent is not None else None
     return source
 
 
