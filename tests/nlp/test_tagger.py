@@ -580,6 +580,12 @@ def test_a_cue_left_without_a_source_takes_its_subject_unless_it_is_seem() -> No
     found = [Assembled((3, 5), [(5, 7)], (0, 1))]
     (att,) = attributions_from_spans(text, starts, ends, found, [], doc)
     assert text[slice(*att.source)] == "who"
+    # a verb without a subject of its own takes the one the rules find for it: of the verb
+    # it is conjoined to or a participle of, or the noun a participle modifies
+    assert source_of("He stood up and promptly voted against the bill.", (4, 7)) == "He"
+    text = "Protesters marched downtown, chanting that the mayor must go."
+    assert source_of(text, (4, 5)) == "Protesters"
+    assert source_of("Trump posted a tweet attacking the judge.", (4, 5)) == "a tweet"
     # "seem" and "appear" rarely have their subject for source
     assert source_of("He seems to think the plan will fail.", (1, 4)) is None
     # without a parse, nothing is guessed

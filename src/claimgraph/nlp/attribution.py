@@ -159,6 +159,35 @@ def agent_of(verb: Token) -> Token | None:
     return None
 
 
+def subject_of(verb: Token, depth: int = 0) -> tuple[Token, Token | None] | None:
+    """The token heading the source of a reporting ``verb``, and a subtree to leave out of
+    it (a noun's participle: "a tweet attacking X" → "a tweet"): its "by" agent in the
+    passive, else its subject, else, for a verb without one, the subject of the verb it is
+    conjoined to or the complement or participle of ("… and added", "citing", "to
+    state"), or the noun a participle modifies."""
+    passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
+    agent = agent_of(verb)
+    if agent is not None:
+        return agent, None
+    if passive:
+        return None
+    for c in verb.children:
+        if c.dep_ in ("nsubj", "csubj"):
+            return c, None
+    if depth >= 3 or verb.head is verb:
+        return None
+    head = verb.head
+    if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON"):
+        return head, verb
+    if verb.dep_ == "pcomp" and head.dep_ == "prep":
+        return subject_of(head.head, depth + 1)
+    if verb.dep_ in ("conj", "xcomp", "advcl"):
+        if verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VB"):
+            return None
+        return subject_of(head, depth + 1)
+    return None
+
+
 class AttributionRules:
     """Apply the rules to one Doc."""
 
@@ -209,31 +238,6 @@ class AttributionRules:
         return start, end
 
     # --- sources ------------------------------------------------------------------------
-    def subject_of(self, verb: Token, depth: int = 0) -> tuple[Token, Token | None] | None:
-        """The token heading the source, and a subtree to leave out of it (a noun's
-        participle: "a tweet attacking X" → "a tweet")."""
-        passive = any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children)
-        agent = agent_of(verb)
-        if agent is not None:
-            return agent, None
-        if passive:
-            return None
-        for c in verb.children:
-            if c.dep_ in ("nsubj", "csubj"):
-                return c, None
-        if depth >= 3 or verb.head is verb:
-            return None
-        head = verb.head
-        if verb.dep_ == "acl" and head.pos_ in ("NOUN", "PROPN", "PRON"):
-            return head, verb
-        if verb.dep_ == "pcomp" and head.dep_ == "prep":
-            return self.subject_of(head.head, depth + 1)
-        if verb.dep_ in ("conj", "xcomp", "advcl"):
-            if verb.dep_ == "advcl" and verb.tag_ not in ("VBG", "VB"):
-                return None
-            return self.subject_of(head, depth + 1)
-        return None
-
     def source_span(
         self, subj: Token, cue: tuple[int, int], leave_out: Token | None = None
     ) -> tuple[int, int] | None:
@@ -524,7 +528,7 @@ class AttributionRules:
     def from_verb(self, tok: Token) -> Attribution | None:
         if tok.lemma_.lower() in self.lex.physical_verbs and not self.aimed_at_someone(tok):
             return None
-        found = self.subject_of(tok)
+        found = subject_of(tok)
         src = None
         if found is not None:
             src = self.source_span(found[0], (tok.idx, tok.idx + len(tok)), found[1])
@@ -582,7 +586,7 @@ class AttributionRules:
             if obj is not None and obj.i < clause.i:
                 src = self.source_span(obj, (tok.idx, tok.idx + len(tok)))
             elif tok.dep_ == "dobj" and tok.head.lemma_ in self.lex.light_verbs:
-                found = self.subject_of(tok.head)
+                found = subject_of(tok.head)
                 if found is not None:
                     src = self.source_span(found[0], (tok.idx, tok.idx + len(tok)), found[1])
         cue = (tok.idx, tok.idx + len(tok))

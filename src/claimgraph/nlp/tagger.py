@@ -36,9 +36,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from spacy.tokens import Doc, Token
+from spacy.tokens import Doc, Span, Token
 
-from claimgraph.nlp.attribution import QUOTE_CHARS, AttributionRules, agent_of, content_kind
+from claimgraph.nlp.attribution import (
+    QUOTE_CHARS,
+    AttributionRules,
+    agent_of,
+    content_kind,
+    subject_of,
+)
 from claimgraph.nlp.lexicon import load_lexicon
 from claimgraph.nlp.model import Attribution
 from claimgraph.nlp.pointer import DocContents, PointerSettings, build_pointer, refine_contents
@@ -397,17 +403,33 @@ def _subject_source(
     """The subject of a cue the model left without a source ("which left little doubt",
     "Everyone I interviewed criticized"): in PolNeAR train, of the 14,150 gold cues whose
     verb has a subject outside the cue (other than "seem" and "appear"), 13,360 have it (its
-    phrase) for source, 111 none."""
-    for t in doc[cue[0] : cue[1]]:
-        if t.lemma_.lower() in _RAISING:
-            return None
-        for ch in t.children:
-            if ch.dep_ == "nsubj" and not cue[0] <= ch.i < cue[1]:
-                span = _phrase(ch)
-                if any(span[0] < e and s < span[1] for s, e in content):
-                    return None
-                return span
-    return None
+    phrase) for source, 111 none. A verb without a subject of its own takes the one the
+    rules find for it (``subject_of``: the verb it is conjoined to or a complement or
+    participle of, "… and promptly voted against", "writing"): of the 1,968 such train
+    cues, 1,420 have it for source, 93 none."""
+    words = doc[cue[0] : cue[1]]
+    if any(t.lemma_.lower() in _RAISING for t in words):
+        return None
+    outside = [ch for t in words for ch in t.children if not cue[0] <= ch.i < cue[1]]
+    subj = next((ch for ch in outside if ch.dep_ == "nsubj"), None)
+    span = _phrase(subj) if subj is not None else _climbed_subject(words)
+    if span is None or any(span[0] < e and s < span[1] for s, e in content):
+        return None
+    return span
+
+
+def _climbed_subject(words: Span) -> tuple[int, int] | None:
+    """The span of the subject ``subject_of`` finds for the cue's head, if outside it (a
+    participle's noun without the participle: "a tweet attacking X" → "a tweet")."""
+    head = next((t for t in words if t.head is t or not words.start <= t.head.i < words.end), None)
+    found = subject_of(head) if head is not None else None
+    if found is None or words.start <= found[0].i < words.end or found[0].dep_ == "expl":
+        return None
+    subj, leave_out = found
+    if leave_out is None:
+        return _phrase(subj)
+    start = subj.left_edge.idx
+    return start, start + len(subj.doc.text[start : leave_out.left_edge.idx].rstrip(" ,"))
 
 
 _RELATIVE = frozenset({"who", "which", "that"})
