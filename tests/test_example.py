@@ -80,6 +80,9 @@ def test_the_ministry_published_a_batch_of_pictures(example: tuple[Document, lis
     said = f"{claim.cue.text} {claim.content.text}"
     assert "a batch of aerial pictures" in said
     assert claim.content.text.endswith("present in Syria’s areas held by Daesh")
+    # the model's entity is "September" alone; the date is the whole expression
+    assert claim.date is not None
+    assert (claim.date.text, claim.date.value) == ("Earlier in September", "2017-09")
 
 
 def test_every_span_indexes_the_stored_text(example: tuple[Document, list[Claim]]) -> None:

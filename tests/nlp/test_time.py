@@ -384,3 +384,22 @@ def test_find_dates_moved_or_awaited_dates_are_the_nearer(
     nlp: Language, text: str, value: str
 ) -> None:
     assert [d[0] for d in dates_of(nlp, text)] == [value]
+
+
+def test_a_date_entity_takes_the_words_that_narrow_it(nlp: Language) -> None:
+    from spacy.tokens import Span
+
+    # the model sometimes marks "September" alone in "Earlier in September, …" (it does so in
+    # the bundled example); the expression is the whole phrase, narrowed as such
+    text = "Earlier in September, the ministry published pictures."
+    doc = nlp(text)
+    doc.ents = [Span(doc, 2, 3, "DATE")]
+    found = [(v, text[s:e]) for v, s, e in find_dates(doc, "2017-09-28")]
+    assert found == [("2017-09-01/2017-09-27", "Earlier in September")]
+    doc = nlp("The vote was held in late March.")
+    doc.ents = [Span(doc, 6, 7, "DATE")]
+    assert [doc.text[s:e] for _, s, e in find_dates(doc, "2017-10-07")] == ["late March"]
+    # a preposition alone is no part of it
+    doc = nlp("The vote was held in March.")
+    doc.ents = [Span(doc, 5, 6, "DATE")]
+    assert [doc.text[s:e] for _, s, e in find_dates(doc, "2017-10-07")] == ["March"]

@@ -123,8 +123,10 @@ def _date_expressions(
     taken: set[int] = set()
     for ent in doc.ents if ents is None else ents:
         if ent.label_ in DATE_LABELS and all(t.i in tokens for t in ent):
-            found.append((ent.start, ent.end))
-            taken.update(range(ent.start, ent.end))
+            start = _with_modifier(doc, ent.start, ent.end)
+            start = start if all(i in tokens for i in range(start, ent.start)) else ent.start
+            found.append((start, ent.end))
+            taken.update(range(start, ent.end))
     for i in tokens:
         if i not in taken and _weekday(doc[i].text) is not None and doc[i].text[0].isupper():
             found.append((i, i + 1))
@@ -825,6 +827,7 @@ def _find(doc: Doc, published: str | None, ranges: bool) -> list[tuple[str, int,
         start, end = _trim(doc, start, end)
         if start >= end:
             continue
+        start = _with_modifier(doc, start, end)
         for s, e in _spans_to_try(doc, start, end, state):
             span = doc[s:e]
             got = _resolve(span.text, state, _tense(span))
@@ -835,6 +838,19 @@ def _find(doc: Doc, published: str | None, ranges: bool) -> list[tuple[str, int,
             narrowed = state.narrowed if state.narrowed != value else None
             found.append((value, span.start_char, span.end_char, narrowed))
     return found
+
+
+def _with_modifier(doc: Doc, start: int, end: int) -> int:
+    """The start of the expression with the words before it that narrow it, when the model
+    left them out: "Earlier in | September", "in early | March", "the end of | 2016"."""
+    for k in (3, 2, 1):
+        if start - k < 0 or any(t.is_punct or t.is_space for t in doc[start - k : start]):
+            continue
+        words = doc[start - k : start].text.lower() + " "
+        m = _MODIFIER.match(words)
+        if m is not None and m.end() == len(words):
+            return start - k
+    return start
 
 
 def _merge_weekday_dates(doc: Doc, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
