@@ -92,12 +92,14 @@ def test_weekday_of_publication_is_the_publication_day(nlp: Language) -> None:
 
 def test_weekday_with_time_of_day(nlp: Language) -> None:
     text = "She said Thursday morning that the talks had failed."
-    assert dated(nlp, text, "said", "the talks had failed") == ("2017-10-05", 9, 17)
+    # the expression is the text's date mention, time of day included (its value the day)
+    assert dated(nlp, text, "said", "the talks had failed") == ("2017-10-05", 9, 25)
+    assert text[9:25] == "Thursday morning"
 
 
 def test_date_in_medium_phrase(nlp: Language) -> None:
     text = "She said in an interview with CNN on Thursday morning that the talks had failed."
-    assert dated(nlp, text, "said", "the talks had failed") == ("2017-10-05", 37, 45)
+    assert dated(nlp, text, "said", "the talks had failed") == ("2017-10-05", 37, 53)
 
 
 def test_month_day_is_the_latest_not_after_publication(nlp: Language) -> None:
@@ -132,6 +134,17 @@ def test_date_inside_content_is_not_the_utterance_date(nlp: Language) -> None:
 def test_date_of_another_clause_is_not_the_cues(nlp: Language) -> None:
     text = "The ministry said the town was safe, and the army left on Monday."
     assert dated(nlp, text, "said", "the town was safe") is None
+
+
+def test_a_claims_date_is_the_texts_date_mention(nlp: Language) -> None:
+    # the same normalisation as the document's dates: "mid-September" is its month …
+    text = "The minister said in mid-September that taxes would rise."
+    assert dated(nlp, text, "said", "taxes would rise") == ("2017-09", 21, 34)
+    assert text[21:34] == "mid-September"
+    # … and "the same day" the last date the text established, a statement's or not
+    text = "On Monday the army shelled the town. The same day, the ministry said it was safe."
+    assert dated(nlp, text, "said", "it was safe") == ("2017-10-02", 37, 49)
+    assert text[37:49] == "The same day"
 
 
 def test_future_expressions_are_not_utterance_dates(nlp: Language) -> None:

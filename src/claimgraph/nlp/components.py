@@ -122,17 +122,18 @@ class Qualifier:
 
 
 class UtteranceDater:
-    """When the source said it ("on Friday"), relative to ``doc._.published``."""
+    """When the source said it ("on Friday"), relative to ``doc._.published``: one of the
+    text's dates (``doc._.dates``, found by the dates component before this one)."""
 
     def __init__(self, nlp: Language, name: str) -> None:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        return _guarded(
-            self.name,
-            doc,
-            lambda: date_utterances(doc, doc._.attributions or [], doc._.published),
-        )
+        def work() -> None:
+            atts = doc._.attributions or []
+            date_utterances(doc, atts, doc._.published, doc._.dates)
+
+        return _guarded(self.name, doc, work)
 
 
 class EntityLinker:

@@ -20,9 +20,8 @@ out"), ``cue_lemma`` its lemma, ``content`` = the sentence without final punctua
 fragments split at line breaks, ``source`` = None (the outlet is the source; it is not on
 the Doc, so ``resolved`` stays None for the caller to fill from ``Document.outlet``),
 ``date`` = the date of the main clause ("On September 28, a group of 300 Daesh militants
-left …" → 2017-09-28): a value found by the dates component (``doc._.dates``) when there is
-one, else the sentence's DATE entity normalised with ``claimgraph.nlp.time.normalise_date``
-("the same day" takes the last date established before it), ``targets`` = the entities the
+left …" → 2017-09-28): one of the text's date mentions (``doc._.dates``; "the same day"
+is the last date established before it), ``targets`` = the entities the
 sentence mentions (``claimgraph.nlp.entities.entities_in``) and ``hedged`` as for claims.
 """
 
@@ -37,7 +36,7 @@ from spacy.tokens import Doc, Span, Token
 from claimgraph.nlp.entities import entities_in
 from claimgraph.nlp.model import Attribution
 from claimgraph.nlp.qualifiers import CLAUSE_BREAKS, data_rows, hedge_spans, is_hedged
-from claimgraph.nlp.time import SAME_DAY, normalise_date
+from claimgraph.nlp.time import date_mentions
 
 MIN_WORDS = 5
 TITLE_WORDS = 20
@@ -222,52 +221,29 @@ def _main_clause(tok: Token, root: Token) -> bool:
 
 
 class _Dates:
-    """Dates for narrative sentences: the dates component's values, else DATE entities
-    normalised here, with "the same day" resolved against the last date seen."""
+    """Dates for narrative sentences: the text's date mentions (``doc._.dates``, or
+    ``date_mentions`` when the dates component has not run), which resolve "the same day"
+    against the last date the text established."""
 
-    def __init__(self, doc: Doc, attributions: list[Attribution]) -> None:
+    def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.published = doc._.published if Doc.has_extension("published") else None
         found = doc._.dates if Doc.has_extension("dates") else None
-        self.found = sorted((s, e, v) for v, s, e, *_ in found or [])
+        if found is None:
+            published = doc._.published if Doc.has_extension("published") else None
+            found = date_mentions(doc, published)
+        self.found = sorted((s, e, v) for v, s, e, *_ in found)
         self.found_starts = [s for s, _, _ in self.found]
-        self.ents = sorted((e.start_char, e.end_char, e) for e in doc.ents if e.label_ == "DATE")
-        self.ent_starts = [s for s, _, _ in self.ents]
-        # Dates the text established so far: (start, value).
-        self.known = sorted((a.date[1], a.date[0]) for a in attributions if a.date is not None)
-
-    def _previous(self, before: int) -> str | None:
-        i = bisect.bisect_left(self.known, (before, ""))
-        return self.known[i - 1][1] if i else None
 
     def of(self, root: Token, start: int, end: int) -> tuple[str, int, int] | None:
         """(value, start, end) of the main clause's date in chars ``start:end``."""
-        doc = self.doc
         lo = bisect.bisect_left(self.found_starts, start)
         for s, e, value in self.found[lo:]:
             if s >= end:
                 break
-            span = doc.char_span(s, e, alignment_mode="expand")
+            span = self.doc.char_span(s, e, alignment_mode="expand")
             if value and span is not None and _main_clause(span.root, root):
-                return self._remember(value, s, e)
-        lo = bisect.bisect_left(self.ent_starts, start)
-        for s, e, ent in self.ents[lo:]:
-            if s >= end:
-                break
-            if e > end or not _main_clause(ent.root, root):
-                continue
-            words = ent.text.lower()
-            if words in SAME_DAY or words.removeprefix("on ") in SAME_DAY:
-                value = self._previous(s)
-            else:
-                value = normalise_date(ent.text, self.published)
-            if value:
-                return self._remember(value, s, e)
+                return value, s, e
         return None
-
-    def _remember(self, value: str, s: int, e: int) -> tuple[str, int, int]:
-        bisect.insort(self.known, (s, value))
-        return value, s, e
 
 
 def find_narrative(doc: Doc, attributions: list[Attribution]) -> list[Attribution]:
@@ -307,7 +283,7 @@ def find_narrative(doc: Doc, attributions: list[Attribution]) -> list[Attributio
         ):
             continue
         if dates is None:
-            dates = _Dates(doc, attributions)
+            dates = _Dates(doc)
         att = Attribution(
             cue=_verb_group(root),
             cue_lemma=root.lemma_.lower(),

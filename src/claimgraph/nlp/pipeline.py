@@ -24,8 +24,8 @@ CLAIMGRAPH_PIPES = (
     "claimgraph_places",  # before entities: the gazetteer corrects NER's place labels
     "claimgraph_entities",
     "claimgraph_qualifiers",
-    "claimgraph_utterance_date",
     "claimgraph_dates",
+    "claimgraph_utterance_date",  # after the dates: a claim's date is one of the text's
     "claimgraph_narrative",
 )
 # spaCy's parser needs about 1 GB per 100k characters; long inputs are cut into chunks at
