@@ -110,27 +110,35 @@ def _first_day(value: str) -> dt.date | None:
     return None
 
 
+def said_dates(doc: Doc, mentions: list[Mention], published: str | None) -> list[tuple[Span, str]]:
+    """The ``mentions`` that can date an utterance, as spans with their values: those that do
+    not lie after publication (what is said is not said in the future: "will meet next week"
+    dates no statement)."""
+    pub = _parse_published(published)
+    out = []
+    for value, start, end, narrowed in mentions:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        first = _first_day(narrowed or value)
+        if span is not None and first is not None and (pub is None or first <= pub):
+            out.append((span, value))
+    return out
+
+
 def utterance_date(
-    doc: Doc, att: Attribution, mentions: list[Mention], published: str | None
+    doc: Doc, att: Attribution, dates: list[tuple[Span, str]]
 ) -> tuple[str, int, int] | None:
     """(value, start, end) of the date at which ``att`` was uttered, or None: of the text's
-    date ``mentions`` in the cue's clause, the one closest to the cue in the tree (then in
-    the text) that does not lie after publication (what is said is not said in the future:
-    "will meet next week" is no utterance date)."""
+    ``dates`` (``said_dates``), the one in the cue's clause closest to the cue in the tree,
+    then in the text."""
     root = cue_root(doc, att)
     if root is None:
         return None
     clause = cue_clause(doc, att)
-    pub = _parse_published(published)
-    found = []
-    for value, start, end, narrowed in mentions:
-        span = doc.char_span(start, end, alignment_mode="expand")
-        if span is None or not all(t.i in clause for t in span):
-            continue
-        first = _first_day(narrowed or value)
-        if first is None or (pub is not None and first > pub):
-            continue
-        found.append((_depth(span.root, root), abs(span.start - root.i), value, start, end))
+    found = [
+        (_depth(span.root, root), abs(span.start - root.i), value, span.start_char, span.end_char)
+        for span, value in dates
+        if all(t.i in clause for t in span)
+    ]
     if not found:
         return None
     _, _, value, start, end = min(found)
@@ -148,8 +156,9 @@ def date_utterances(
     established); ``mentions`` are computed here when not given."""
     if mentions is None:
         mentions = date_mentions(doc, published)
+    dates = said_dates(doc, mentions, published)
     for att in attributions:
-        att.date = utterance_date(doc, att, mentions, published)
+        att.date = utterance_date(doc, att, dates)
 
 
 # ------------------------------------------------------------------- every date of the text
