@@ -271,9 +271,14 @@ def test_a_headline_event_is_not_made_an_attribution_by_the_default_pipeline() -
 
 
 @pytest.mark.skipif(not model_available(), reason="no trained attribution model installed")
-def test_the_default_pipeline_continues_a_quote_in_the_next_sentence() -> None:
+def test_the_default_pipeline_continues_a_quote_in_the_next_sentence(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     import claimgraph
 
+    # the model's reading, whatever mode the suite runs in (the rules read the relative
+    # clause "who introduced Mr. Clarke …" as a claim of its own)
+    monkeypatch.delenv("CLAIMGRAPH_ATTRIBUTION", raising=False)
     text = (
         "“It was a mistake to let the deadline pass,” said Tim Hess, a real estate developer "
         "in Virginia, who introduced Mr. Clarke to his banking contacts. “Nobody in the "
