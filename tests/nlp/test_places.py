@@ -909,3 +909,15 @@ def test_a_states_own_name_is_no_town_of_another_state_the_article_names():
     )
     florida = next(p for p in shared_nlp()(s)._.places if p.text == "Florida")
     assert (florida.name, florida.lat, florida.lon) == ("Florida", 28.75054, -82.5001)
+
+
+def test_a_name_listed_after_a_country_is_a_country():
+    # in a Nigerian story "Niger" alone is Nigeria's state; listed after a country, the country
+    s = (
+        "Nigeria's health ministry said Nigerian children were vaccinated in Kano and Lagos. "
+        "The WHO said polio had been eradicated in Egypt and Niger."
+    )
+    assert ("Niger", "Niger", "NE") in _places(s)
+    # a state listed after a state stays one
+    s2 = "Nigeria's health ministry sent vaccines to Kaduna and Niger states."
+    assert ("Niger", "NG") in [(t, cc) for t, _n, cc in _places(s2)]

@@ -1662,6 +1662,10 @@ def geocode_places(doc: Doc) -> None:
                         # the name lies in the state's country.
                         coarse = qual
             same_kind = "region" if after_region else None
+            if prev is not None and prev.kind == "country":
+                # one of a list of countries ("Egypt and Niger", "Ghana, Niger, Nigeria"): not
+                # a state or town of their name
+                same_kind = "country"
             for other in (by_start.get(m.end + 1), by_start.get(m.end + 2)):
                 # ("California, Louisiana and Virginia"; not "Homs and Aleppo", cities)
                 if (
