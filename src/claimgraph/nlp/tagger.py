@@ -353,14 +353,8 @@ def attributions_from_spans(
             continue  # only whitespace tagged
         if source is not None and source[1] == source[0]:
             source = None
-        if source is not None and doc is not None and source[1] <= cue[0]:
-            source = _passive_source(doc, a.cue, source)
-        elif source is None and doc is not None:
-            source = _subject_source(doc, a.cue, content)
-        if source is not None and doc is not None:
-            source = None if _sourceless(doc[a.cue[0] : a.cue[1]]) else source
-        if source is not None and doc is not None:
-            source = _relative_pronoun(doc, a.cue) or source
+        if doc is not None:
+            source = _parsed_source(doc, a.cue, cue, source, content)
         rule = next((r for r in rules if r.cue[0] < cue[1] and cue[0] < r.cue[1]), None)
         if rule is not None:
             lemma, kind = rule.cue_lemma, rule.kind
@@ -386,6 +380,26 @@ def attributions_from_spans(
             )
         )
     return out
+
+
+def _parsed_source(
+    doc: Doc,
+    cue: tuple[int, int],
+    cue_chars: tuple[int, int],
+    source: tuple[int, int] | None,
+    content: list[tuple[int, int]],
+) -> tuple[int, int] | None:
+    """The model's ``source`` of the cue (tokens ``cue``) read against the parse: before a
+    passive reporting cue, its agent or none (``_passive_source``); where the model gave none,
+    the verb's subject (``_subject_source``); none for a cue PolNeAR leaves without one
+    (``_sourceless``); a relative clause's pronoun (``_relative_pronoun``)."""
+    if source is not None and source[1] <= cue_chars[0]:
+        source = _passive_source(doc, cue, source)
+    elif source is None:
+        source = _subject_source(doc, cue, content)
+    if source is None or _sourceless(doc[cue[0] : cue[1]]):
+        return None
+    return _relative_pronoun(doc, cue) or source
 
 
 def _phrase(head: Token) -> tuple[int, int]:
