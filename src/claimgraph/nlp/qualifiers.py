@@ -83,12 +83,9 @@ def _span(doc: Doc, start: int, end: int) -> Span | None:
 def cue_root(doc: Doc, att: Attribution) -> Token | None:
     """The syntactic head of the cue: "said" in "said in a statement", "according"."""
     span = _span(doc, *att.cue)
-    return None if span is None else span_root(span)
-
-
-def span_root(span: Span) -> Token:
-    """The syntactic head of a cue's tokens, a verb when they hold several heads ("according
-    to" has none)."""
+    if span is None:
+        return None
+    # Prefer a verb when the cue span holds several heads ("according to" has none).
     heads = [t for t in span if t.head.i < span.start or t.head.i >= span.end or t.head == t]
     verbs = [t for t in heads if t.pos_ in ("VERB", "AUX")]
     return (verbs or heads or [span.root])[0]

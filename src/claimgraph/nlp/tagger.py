@@ -48,7 +48,6 @@ from claimgraph.nlp.attribution import (
 from claimgraph.nlp.lexicon import load_lexicon
 from claimgraph.nlp.model import Attribution
 from claimgraph.nlp.pointer import DocContents, PointerSettings, build_pointer, refine_contents
-from claimgraph.nlp.qualifiers import span_root
 from claimgraph.nlp.tagger_features import (
     LAST_LAYER,
     ROLES,
@@ -436,10 +435,10 @@ def _subject_source(
 
 
 def _climbed_subject(words: Span) -> tuple[int, int] | None:
-    """The span of the subject ``subject_of`` finds for the cue's head (``span_root``, as the
-    qualifiers and dates read it), if outside it (a participle's noun without the participle:
-    "a tweet attacking X" → "a tweet")."""
-    found = subject_of(span_root(words))
+    """The span of the subject ``subject_of`` finds for the cue's head, if outside it (a
+    participle's noun without the participle: "a tweet attacking X" → "a tweet")."""
+    head = next((t for t in words if t.head is t or not words.start <= t.head.i < words.end), None)
+    found = subject_of(head) if head is not None else None
     if found is None or words.start <= found[0].i < words.end or found[0].dep_ == "expl":
         return None
     subj, leave_out = found
