@@ -129,11 +129,11 @@ class UtteranceDater:
         self.name = name
 
     def __call__(self, doc: Doc) -> Doc:
-        def work() -> None:
-            atts = doc._.attributions or []
-            date_utterances(doc, atts, doc._.published, doc._.dates)
-
-        return _guarded(self.name, doc, work)
+        return _guarded(
+            self.name,
+            doc,
+            lambda: date_utterances(doc, doc._.attributions or [], doc._.published),
+        )
 
 
 class EntityLinker:

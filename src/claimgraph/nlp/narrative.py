@@ -36,7 +36,7 @@ from spacy.tokens import Doc, Span, Token
 from claimgraph.nlp.entities import entities_in
 from claimgraph.nlp.model import Attribution
 from claimgraph.nlp.qualifiers import CLAUSE_BREAKS, data_rows, hedge_spans, is_hedged
-from claimgraph.nlp.time import date_mentions
+from claimgraph.nlp.time import text_dates
 
 MIN_WORDS = 5
 TITLE_WORDS = 20
@@ -221,17 +221,13 @@ def _main_clause(tok: Token, root: Token) -> bool:
 
 
 class _Dates:
-    """Dates for narrative sentences: the text's date mentions (``doc._.dates``, or
-    ``date_mentions`` when the dates component has not run), which resolve "the same day"
-    against the last date the text established."""
+    """Dates for narrative sentences: the text's date mentions (``time.text_dates``), which
+    resolve "the same day" against the last date the text established."""
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        found = doc._.dates if Doc.has_extension("dates") else None
-        if found is None:
-            published = doc._.published if Doc.has_extension("published") else None
-            found = date_mentions(doc, published)
-        self.found = sorted((s, e, v) for v, s, e, *_ in found)
+        published = doc._.published if Doc.has_extension("published") else None
+        self.found = sorted((s, e, v) for v, s, e, *_ in text_dates(doc, published))
         self.found_starts = [s for s, _, _ in self.found]
 
     def of(self, root: Token, start: int, end: int) -> tuple[str, int, int] | None:

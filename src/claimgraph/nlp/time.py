@@ -80,8 +80,8 @@ def normalise_date(text: str, published: str | None) -> str | None:
     got = _resolve(text, _State(pub, False), "past")
     if got is None:
         return None
-    first = _first_day(got[0])
-    return got[0] if first is not None and (pub is None or first <= pub) else None
+    value, unit = got
+    return value if pub is None or _unit_bounds(unit)[0] <= pub else None
 
 
 def _depth(tok: Token, root: Token) -> int:
@@ -145,18 +145,18 @@ def utterance_date(
     return value, start, end
 
 
-def date_utterances(
-    doc: Doc,
-    attributions: list[Attribution],
-    published: str | None,
-    mentions: list[Mention] | None = None,
-) -> None:
+def text_dates(doc: Doc, published: str | None) -> list[Mention]:
+    """The text's date mentions: those the dates component left on ``doc._.dates``, else
+    found now (``date_mentions``)."""
+    found = doc._.dates if Doc.has_extension("dates") else None
+    return found if found is not None else date_mentions(doc, published)
+
+
+def date_utterances(doc: Doc, attributions: list[Attribution], published: str | None) -> None:
     """Set ``date`` on every attribution of ``doc`` whose cue clause gives one, from the
-    text's date mentions (``date_mentions``: "the same day" is the last date the text
-    established); ``mentions`` are computed here when not given."""
-    if mentions is None:
-        mentions = date_mentions(doc, published)
-    dates = said_dates(doc, mentions, published)
+    text's date mentions (``text_dates``: "the same day" is the last date the text
+    established)."""
+    dates = said_dates(doc, text_dates(doc, published), published)
     for att in attributions:
         att.date = utterance_date(doc, att, dates)
 
