@@ -1661,11 +1661,11 @@ def geocode_places(doc: Doc) -> None:
                         # Minnesota, not Norway's capital or its county; nor when no town of
                         # the name lies in the state's country.
                         coarse = qual
-            same_kind = "region" if after_region else None
-            if prev is not None and prev.kind == "country":
-                # one of a list of countries ("Egypt and Niger", "Ghana, Niger, Nigeria"): not
-                # a state or town of their name
-                same_kind = "country"
+            # one of a list of states or of countries ("Egypt and Niger"): not a town, nor a
+            # state of a country's name
+            same_kind = (
+                prev.kind if prev is not None and prev.kind in ("region", "country") else None
+            )
             for other in (by_start.get(m.end + 1), by_start.get(m.end + 2)):
                 # ("California, Louisiana and Virginia"; not "Homs and Aleppo", cities)
                 if (
