@@ -440,6 +440,10 @@ def train_polnear_command(
         int | None,
         typer.Option(min=0, max=6, help="Top MiniLM layers fine-tuned in stage two (default 0)."),
     ] = None,
+    crf: Annotated[
+        bool,
+        typer.Option(help="A linear-chain CRF over each role's tags instead of a softmax."),
+    ] = False,
 ) -> None:
     """Train the attribution tagger on the frozen MiniLM, then (stage two) train it on at a
     lower learning rate, optionally fine-tuning the MiniLM's top layers with it; resumes
@@ -462,6 +466,7 @@ def train_polnear_command(
         epochs=epochs,
         seed=seed,
         encoder_layers=chosen,
+        crf=crf,
         **{k: v for k, v in tune.items() if v is not None},
     )
     with _stages() as step:

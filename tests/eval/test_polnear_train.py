@@ -196,6 +196,35 @@ def test_second_stage_trains_saves_and_runs(
     assert any(not first[k].equal(second[k]) for k in first)
 
 
+def test_a_crf_tagger_trains_in_both_stages_and_runs(
+    splits: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--crf``: each role's tags under a linear-chain CRF, trained on the sequence's
+    likelihood in both stages; the saved model says so and runs in the pipeline."""
+    import torch
+
+    from claimgraph.nlp.pipeline import build_nlp
+    from claimgraph.nlp.tagger import load_tagger
+
+    train, dev = splits
+    monkeypatch.setenv("CLAIMGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "crf"
+    args = ["train", "polnear", "--train", str(train), "--dev", str(dev), "--out", str(out)]
+    result = CliRunner().invoke(app, [*args, "--epochs", "1", "--tune-epochs", "1", "--crf"])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["settings"]["crf"] is True
+    assert [h["epoch"] for h in meta["tune"]["history"]] == [0]
+    # The transitions were trained (they start at zero).
+    state = torch.load(out / "best.pt", weights_only=True)
+    assert state["trans"].abs().sum() > 0
+    tagger = load_tagger(str(out))
+    assert all(m.crf for m in tagger.modules)
+    nlp = build_nlp(attribution="model", tagger=str(out))
+    doc = nlp("The ministry said on Friday that the convoy had crossed the border.")
+    assert doc._.attributions is not None
+
+
 def test_train_help_states_the_settings_defaults_of_stage_two() -> None:
     from claimgraph.nlp.tagger import TaggerSettings
 

@@ -613,3 +613,93 @@ def test_cues_that_polnear_leaves_without_a_source_lose_the_models() -> None:
     text = "Asked about the plan, Trump said it would work."
     assert source_of(text, (5, 6), (0, 1), (1, 4)) is None
     assert source_of(text, (5, 6), (6, 7), (7, 10)) == "Trump"
+
+
+def _crf_case(lengths: list[int]) -> tuple[Any, Any, Any, Any]:
+    import torch
+
+    torch.manual_seed(1)
+    n = max(lengths)
+    return (
+        torch.randn(len(lengths), n, 3, 3),
+        torch.randn(3, 3, 3),
+        torch.randn(3, 3),
+        torch.tensor(lengths),
+    )
+
+
+def _paths(scores: Any, trans: Any, first: Any, b: int, role: int, n: int) -> tuple[Any, Any]:
+    """Every tag sequence of length ``n`` with no I after O, and its CRF score."""
+    import itertools
+
+    import torch
+
+    paths = [
+        p
+        for p in itertools.product(range(3), repeat=n)
+        if not any(a == 0 and c == 2 for a, c in itertools.pairwise(p))
+    ]
+    totals = []
+    for p in paths:
+        s = first[role, p[0]] + scores[b, 0, role, p[0]]
+        for i in range(1, n):
+            s = s + trans[role, p[i - 1], p[i]] + scores[b, i, role, p[i]]
+        totals.append(s)
+    return paths, torch.stack(totals)
+
+
+def test_crf_marginals_and_likelihood_are_those_of_every_path_enumerated() -> None:
+    import torch
+
+    from claimgraph.nlp.tagger import crf_marginals, crf_nll
+
+    scores, trans, first, lengths = _crf_case([5, 3])
+    marg = crf_marginals(scores, trans, first, lengths)
+    gold = torch.tensor([[[1, 0, 2], [2, 1, 0], [0, 2, 1], [0, 0, 2], [1, 0, 2]],
+                         [[0, 1, 1], [1, 2, 2], [2, 0, 2], [-100] * 3, [-100] * 3]])  # fmt: skip
+    expected, tokens = 0.0, 0
+    for b, n in enumerate(lengths.tolist()):
+        for role in range(3):
+            paths, totals = _paths(scores, trans, first, b, role, n)
+            log_z = torch.logsumexp(totals, 0)
+            weights = (totals - log_z).exp()
+            by_token = torch.zeros(n, 3)
+            for p, w in zip(paths, weights, strict=True):
+                by_token[torch.arange(n), torch.tensor(p)] += w
+            torch.testing.assert_close(marg[b, :n, role], by_token, atol=1e-5, rtol=0)
+            g = gold[b, :n, role].tolist()
+            expected += float(log_z - totals[paths.index(tuple(g))])
+            tokens += n
+    assert float(crf_nll(scores, trans, first, gold)) == pytest.approx(expected / tokens, rel=1e-5)
+    # Beyond a window's length the marginals are uniform (and ignored).
+    torch.testing.assert_close(marg[1, 3:], torch.full((2, 3, 3), 1 / 3))
+
+
+def test_a_crf_tagger_gives_probabilities_and_scores_batched_as_one_by_one() -> None:
+    import torch
+
+    from claimgraph.nlp.tagger import TaggerSettings, build_module, log_probs
+    from claimgraph.nlp.tagger_features import TokenFeatures
+
+    torch.manual_seed(0)
+    settings = TaggerSettings(hidden=16, projection=8, encoder_layers=(6,), crf=True)
+    module = build_module(settings).eval()
+    with torch.no_grad():
+        module.trans.normal_()  # (trained transitions are not zero)
+    rng = np.random.default_rng(0)
+    docs = []
+    for n in (3, 17, 40):
+        sym = np.zeros((n, 9), dtype=np.int64)
+        sym[:, 4] = rng.random(n) < 0.2
+        docs.append(TokenFeatures(rng.standard_normal((n, 384)).astype(np.float32), sym))
+    together = log_probs([module], docs, window=12, batch=8)
+    alone = [log_probs([module], [d], window=12, batch=1)[0] for d in docs]
+    for t, a in zip(together, alone, strict=True):
+        np.testing.assert_allclose(t, a, atol=1e-5)
+        np.testing.assert_allclose(np.exp(t).sum(-1), 1.0, atol=1e-5)
+    # The CRF's marginals are not the softmax of its emission scores.
+    plain = build_module(TaggerSettings(hidden=16, projection=8, encoder_layers=(6,))).eval()
+    plain.load_state_dict({k: v for k, v in module.state_dict().items() if k not in
+                           ("trans", "first")})  # fmt: skip
+    softmax = log_probs([plain], docs, window=12, batch=8)
+    assert not all(np.allclose(t, s, atol=1e-3) for t, s in zip(together, softmax, strict=True))

@@ -390,7 +390,6 @@ def train_polnear(
     )  # fmt: skip
     if resumed is not None:
         first_epoch, history, best = resumed
-    lossf = nn.CrossEntropyLoss(ignore_index=-100)
     n_batches = (len(items) + settings.batch_size - 1) // settings.batch_size
     for epoch in range(first_epoch, settings.epochs):
         t = time.perf_counter()
@@ -403,7 +402,7 @@ def train_polnear(
             tags = torch.full((*sym.shape[:2], len(ROLES)), -100, dtype=torch.long)
             for k, (i, s, e) in enumerate(batch):
                 tags[k, : e - s] = torch.from_numpy(train[i]["gold"][s:e])
-            loss = lossf(module(vec, sym).reshape(-1, 3), tags.reshape(-1))
+            loss = module.loss(module(vec, sym), tags)
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_(module.parameters(), 1.0)
@@ -846,7 +845,6 @@ def finetune(
             torch.set_rng_state(state["torch"])
         else:
             checkpoint.unlink()
-    lossf = nn.CrossEntropyLoss(ignore_index=-100)
     order = list(range(len(train)))
     budget = settings.batch_size * settings.window * 4 // 5  # tokens per step, about 5,000
     for epoch in range(first_epoch, settings.tune_epochs):
@@ -874,7 +872,7 @@ def finetune(
             vec = nn.utils.rnn.pad_sequence(vecs, batch_first=True)
             sym = nn.utils.rnn.pad_sequence(syms, batch_first=True)
             gold_tags = nn.utils.rnn.pad_sequence(tags, batch_first=True, padding_value=-100)
-            loss = sum(lossf(h(vec, sym).reshape(-1, 3), gold_tags.reshape(-1)) for h in heads)
+            loss = sum(h.loss(h(vec, sym), gold_tags) for h in heads)
             opt.zero_grad()
             loss.backward()
             nn.utils.clip_grad_norm_([p for g in opt.param_groups for p in g["params"]], 1.0)

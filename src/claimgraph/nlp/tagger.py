@@ -71,6 +71,7 @@ __all__ = [
 
 MODEL_DIR = "attribution_model"
 _NEG = -1e9
+_CRF_NEG = -1e4  # a forbidden transition of the CRF (finite: its gradients stay defined)
 # Tokens between a cue and the second part of a quotation it splits ("he said ,").
 _SPLIT_GAP = 6
 # How the model's attributions and the rules' are combined (measured on PolNeAR dev, README):
@@ -112,6 +113,9 @@ class TaggerSettings:
     tune_epochs: int = 6
     tune_lr: float = 3e-5
     tune_head_lr: float = 5e-4
+    # A linear-chain CRF per role over the tags (learned transitions, trained on the
+    # sequence's likelihood); its per-token marginals stand for the softmax's probabilities.
+    crf: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "encoder_layers", tuple(self.encoder_layers))  # from JSON
@@ -146,6 +150,10 @@ def build_module(settings: TaggerSettings, dim: int | None = None) -> Any:
                 dropout=settings.dropout if settings.layers > 1 else 0.0,
             )
             self.out = nn.Linear(2 * settings.hidden, 3 * len(ROLES))
+            self.crf = settings.crf
+            if settings.crf:
+                self.trans = nn.Parameter(torch.zeros(len(ROLES), 3, 3))
+                self.first = nn.Parameter(torch.zeros(len(ROLES), 3))
 
         def forward(
             self, vec: torch.Tensor, sym: torch.Tensor, lengths: torch.Tensor | None = None
@@ -166,7 +174,92 @@ def build_module(settings: TaggerSettings, dim: int | None = None) -> Any:
                 )
             return self.out(self.drop(hidden)).view(*hidden.shape[:2], len(ROLES), 3)
 
+        def probs(self, scores: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
+            """Per-token tag probabilities of ``scores`` (``forward``'s): the softmax, or
+            with a CRF its marginals."""
+            if not self.crf:
+                return torch.softmax(scores, -1)
+            return crf_marginals(scores, self.trans, self.first, lengths)
+
+        def loss(self, scores: torch.Tensor, tags: torch.Tensor) -> torch.Tensor:
+            """Training loss for gold ``tags`` (batch × tokens × roles, -100 beyond a
+            window's end), per token and role: cross-entropy, or the CRF's negative
+            log-likelihood."""
+            if not self.crf:
+                return nn.functional.cross_entropy(
+                    scores.reshape(-1, 3), tags.reshape(-1), ignore_index=-100
+                )
+            return crf_nll(scores, self.trans, self.first, tags)
+
     return Tagger()
+
+
+def _allowed(trans: Any) -> Any:
+    """Transition scores with I forbidden after O (a window may open inside a span: its
+    first tag may be I)."""
+    trans = trans.clone()
+    trans[:, 0, 2] = _CRF_NEG
+    return trans
+
+
+def _by_role(scores: Any) -> Any:
+    """``batch × tokens × roles × 3`` as ``(batch·roles) × tokens × 3``."""
+    b, n, r, k = scores.shape
+    return scores.permute(0, 2, 1, 3).reshape(b * r, n, k)
+
+
+def crf_nll(scores: Any, trans: Any, first: Any, tags: Any) -> Any:
+    """Mean negative log-likelihood per token of the gold ``tags`` under the linear-chain
+    CRF of each role (``scores``: emissions, batch × tokens × roles × 3)."""
+    import torch
+
+    b, n, r, _ = scores.shape
+    trans = _allowed(trans)
+    em = _by_role(scores)
+    gold = tags.permute(0, 2, 1).reshape(b * r, n)
+    mask = gold >= 0
+    g = gold.clamp_min(0)
+    t_rows = trans.repeat(b, 1, 1)  # (b·r) × 3 × 3, role-major within a window
+    f_rows = first.repeat(b, 1)
+    rows = torch.arange(b * r)
+    # the gold path's score
+    path = f_rows[rows, g[:, 0]] + em[rows, 0, g[:, 0]]
+    for i in range(1, n):
+        step = t_rows[rows, g[:, i - 1], g[:, i]] + em[rows, i, g[:, i]]
+        path = path + step * mask[:, i]
+    # the partition function (forward algorithm)
+    alpha = f_rows + em[:, 0]
+    for i in range(1, n):
+        nxt = torch.logsumexp(alpha[:, :, None] + t_rows, 1) + em[:, i]
+        alpha = torch.where(mask[:, i, None], nxt, alpha)
+    log_z = torch.logsumexp(alpha, 1)
+    live = mask[:, 0]
+    return ((log_z - path) * live).sum() / mask.sum().clamp_min(1)
+
+
+def crf_marginals(scores: Any, trans: Any, first: Any, lengths: Any) -> Any:
+    """Per-token tag marginals (forward-backward) of each role's CRF, shaped like
+    ``scores``; positions beyond a window's length are left uniform."""
+    import torch
+
+    b, n, r, k = scores.shape
+    trans = _allowed(trans)
+    em = _by_role(scores)
+    t_rows = trans.repeat(b, 1, 1)
+    mask = (torch.arange(n)[None, :] < lengths[:, None]).repeat_interleave(r, 0)
+    alphas = [first.repeat(b, 1) + em[:, 0]]
+    for i in range(1, n):
+        nxt = torch.logsumexp(alphas[-1][:, :, None] + t_rows, 1) + em[:, i]
+        alphas.append(torch.where(mask[:, i, None], nxt, alphas[-1]))
+    betas = [torch.zeros_like(alphas[0])]
+    for i in range(n - 2, -1, -1):
+        nxt = torch.logsumexp(t_rows + (em[:, i + 1] + betas[-1])[:, None, :], 2)
+        betas.append(torch.where(mask[:, i + 1, None], nxt, betas[-1]))
+    betas.reverse()
+    log_z = torch.logsumexp(alphas[-1], 1)
+    marg = torch.stack(alphas, 1) + torch.stack(betas, 1) - log_z[:, None, None]
+    out = torch.where(mask[:, :, None], marg.exp(), torch.full_like(marg, 1.0 / k))
+    return out.reshape(b, r, n, k).permute(0, 2, 1, 3)
 
 
 def windows(symbols: np.ndarray, size: int) -> list[tuple[int, int]]:
@@ -216,7 +309,7 @@ def log_probs(
         for b in range(0, len(spans), batch):
             chunk = spans[b : b + batch]
             vec, sym, lengths = padded(features, chunk)
-            probs = torch.stack([torch.softmax(m(vec, sym, lengths), -1) for m in modules])
+            probs = torch.stack([m.probs(m(vec, sym, lengths), lengths) for m in modules])
             logp = torch.log(probs.mean(0).clamp_min(1e-12)).numpy()
             for k, (d, s, e) in enumerate(chunk):
                 out[d][s:e] = logp[k, : e - s]
