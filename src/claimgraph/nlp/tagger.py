@@ -22,6 +22,8 @@ do on the rules' output. The model is trained by ``claimgraph train polnear``
 ensemble of taggers that differ by seed (``meta.json`` lists the members), whose averaged
 probabilities are decoded as above; a model trained with fine-tuned copies of the MiniLM's
 top layers (``--tune-layers``) also has them in ``encoder.pt``, read by all the members.
+A tagger trained with ``--crf`` scores each role's tags under a linear-chain CRF; its
+per-token marginals (forward-backward) stand for the softmax's probabilities.
 """
 
 from __future__ import annotations
