@@ -440,6 +440,14 @@ def train_polnear_command(
         int | None,
         typer.Option(min=0, max=6, help="Top MiniLM layers fine-tuned in stage two (default 0)."),
     ] = None,
+    hidden: Annotated[
+        int | None,
+        typer.Option(min=1, help="BiLSTM units per direction of the tagger (default 160)."),
+    ] = None,
+    dropout: Annotated[
+        float | None,
+        typer.Option(min=0.0, max=0.9, help="Dropout of the tagger (default 0.3)."),
+    ] = None,
     crf: Annotated[
         bool,
         typer.Option(help="A linear-chain CRF over each role's tags instead of a softmax."),
@@ -461,7 +469,8 @@ def train_polnear_command(
         raise typer.Exit(2) from None
     for split in (train, dev):
         _require_polnear_split(split)
-    tune = {"tune_layers": tune_layers, "tune_epochs": tune_epochs}
+    tune = {"tune_layers": tune_layers, "tune_epochs": tune_epochs,
+            "hidden": hidden, "dropout": dropout}  # fmt: skip
     settings = TaggerSettings(
         epochs=epochs,
         seed=seed,

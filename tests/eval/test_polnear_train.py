@@ -200,7 +200,8 @@ def test_a_crf_tagger_trains_in_both_stages_and_runs(
     splits: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``--crf``: each role's tags under a linear-chain CRF, trained on the sequence's
-    likelihood in both stages; the saved model says so and runs in the pipeline."""
+    likelihood in both stages; the saved model says so (with the tagger's width and dropout
+    as asked) and runs in the pipeline."""
     import torch
 
     from claimgraph.nlp.pipeline import build_nlp
@@ -210,10 +211,12 @@ def test_a_crf_tagger_trains_in_both_stages_and_runs(
     monkeypatch.setenv("CLAIMGRAPH_CACHE_DIR", str(tmp_path / "cache"))
     out = tmp_path / "crf"
     args = ["train", "polnear", "--train", str(train), "--dev", str(dev), "--out", str(out)]
-    result = CliRunner().invoke(app, [*args, "--epochs", "1", "--tune-epochs", "1", "--crf"])
+    options = ["--epochs", "1", "--tune-epochs", "1", "--crf", "--hidden", "32", "--dropout", "0.2"]
+    result = CliRunner().invoke(app, [*args, *options])
     assert result.exit_code == 0, result.output
     meta = json.loads((out / "meta.json").read_text())
     assert meta["settings"]["crf"] is True
+    assert (meta["settings"]["hidden"], meta["settings"]["dropout"]) == (32, 0.2)
     assert [h["epoch"] for h in meta["tune"]["history"]] == [0]
     # The transitions were trained (they start at zero).
     state = torch.load(out / "best.pt", weights_only=True)
@@ -225,7 +228,7 @@ def test_a_crf_tagger_trains_in_both_stages_and_runs(
     assert doc._.attributions is not None
 
 
-def test_train_help_states_the_settings_defaults_of_stage_two() -> None:
+def test_train_help_states_the_settings_defaults() -> None:
     from claimgraph.nlp.tagger import TaggerSettings
 
     result = CliRunner().invoke(app, ["train", "polnear", "--help"], env={"COLUMNS": "200"})
@@ -234,6 +237,10 @@ def test_train_help_states_the_settings_defaults_of_stage_two() -> None:
     layers = next(line for line in result.output.splitlines() if "--tune-layers" in line)
     assert f"(default {TaggerSettings.tune_epochs})" in epochs
     assert f"(default {TaggerSettings.tune_layers})" in layers
+    hidden = next(line for line in result.output.splitlines() if "--hidden" in line)
+    dropout = next(line for line in result.output.splitlines() if "--dropout" in line)
+    assert f"(default {TaggerSettings.hidden})" in hidden
+    assert f"(default {TaggerSettings.dropout})" in dropout
 
 
 @pytest.mark.parametrize(
