@@ -469,14 +469,15 @@ def train_polnear_command(
         raise typer.Exit(2) from None
     for split in (train, dev):
         _require_polnear_split(split)
-    tune = {"tune_layers": tune_layers, "tune_epochs": tune_epochs,
-            "hidden": hidden, "dropout": dropout}  # fmt: skip
+    # (the options left unset keep TaggerSettings' defaults)
+    given = {"tune_layers": tune_layers, "tune_epochs": tune_epochs,
+             "hidden": hidden, "dropout": dropout}  # fmt: skip
     settings = TaggerSettings(
         epochs=epochs,
         seed=seed,
         encoder_layers=chosen,
         crf=crf,
-        **{k: v for k, v in tune.items() if v is not None},
+        **{k: v for k, v in given.items() if v is not None},
     )
     with _stages() as step:
         try:
