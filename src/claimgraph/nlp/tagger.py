@@ -204,10 +204,25 @@ def _allowed(trans: Any) -> Any:
     return trans
 
 
-def _by_role(scores: Any) -> Any:
-    """``batch × tokens × roles × 3`` as ``(batch·roles) × tokens × 3``."""
+def _chains(scores: Any, trans: Any, first: Any) -> tuple[Any, Any, Any]:
+    """Each window's roles as separate chains: emissions ``(batch·roles) × tokens × 3`` (from
+    ``batch × tokens × roles × 3``), and per chain its role's allowed transitions and
+    first-tag scores."""
     b, n, r, k = scores.shape
-    return scores.permute(0, 2, 1, 3).reshape(b * r, n, k)
+    em = scores.permute(0, 2, 1, 3).reshape(b * r, n, k)
+    return em, _allowed(trans).repeat(b, 1, 1), first.repeat(b, 1)
+
+
+def _forward(em: Any, t_rows: Any, f_rows: Any, mask: Any) -> list[Any]:
+    """The forward algorithm's log-scores per token (``alpha``), each chain's carried
+    unchanged past its end (``mask``: chains × tokens, True within the window)."""
+    import torch
+
+    alphas = [f_rows + em[:, 0]]
+    for i in range(1, em.shape[1]):
+        nxt = torch.logsumexp(alphas[-1][:, :, None] + t_rows, 1) + em[:, i]
+        alphas.append(torch.where(mask[:, i, None], nxt, alphas[-1]))
+    return alphas
 
 
 def crf_nll(scores: Any, trans: Any, first: Any, tags: Any) -> Any:
@@ -216,25 +231,17 @@ def crf_nll(scores: Any, trans: Any, first: Any, tags: Any) -> Any:
     import torch
 
     b, n, r, _ = scores.shape
-    trans = _allowed(trans)
-    em = _by_role(scores)
+    em, t_rows, f_rows = _chains(scores, trans, first)
     gold = tags.permute(0, 2, 1).reshape(b * r, n)
     mask = gold >= 0
     g = gold.clamp_min(0)
-    t_rows = trans.repeat(b, 1, 1)  # (b·r) × 3 × 3, role-major within a window
-    f_rows = first.repeat(b, 1)
     rows = torch.arange(b * r)
     # the gold path's score
     path = f_rows[rows, g[:, 0]] + em[rows, 0, g[:, 0]]
     for i in range(1, n):
         step = t_rows[rows, g[:, i - 1], g[:, i]] + em[rows, i, g[:, i]]
         path = path + step * mask[:, i]
-    # the partition function (forward algorithm)
-    alpha = f_rows + em[:, 0]
-    for i in range(1, n):
-        nxt = torch.logsumexp(alpha[:, :, None] + t_rows, 1) + em[:, i]
-        alpha = torch.where(mask[:, i, None], nxt, alpha)
-    log_z = torch.logsumexp(alpha, 1)
+    log_z = torch.logsumexp(_forward(em, t_rows, f_rows, mask)[-1], 1)
     live = mask[:, 0]
     return ((log_z - path) * live).sum() / mask.sum().clamp_min(1)
 
@@ -245,14 +252,9 @@ def crf_marginals(scores: Any, trans: Any, first: Any, lengths: Any) -> Any:
     import torch
 
     b, n, r, k = scores.shape
-    trans = _allowed(trans)
-    em = _by_role(scores)
-    t_rows = trans.repeat(b, 1, 1)
+    em, t_rows, f_rows = _chains(scores, trans, first)
     mask = (torch.arange(n)[None, :] < lengths[:, None]).repeat_interleave(r, 0)
-    alphas = [first.repeat(b, 1) + em[:, 0]]
-    for i in range(1, n):
-        nxt = torch.logsumexp(alphas[-1][:, :, None] + t_rows, 1) + em[:, i]
-        alphas.append(torch.where(mask[:, i, None], nxt, alphas[-1]))
+    alphas = _forward(em, t_rows, f_rows, mask)
     betas = [torch.zeros_like(alphas[0])]
     for i in range(n - 2, -1, -1):
         nxt = torch.logsumexp(t_rows + (em[:, i + 1] + betas[-1])[:, None, :], 2)
