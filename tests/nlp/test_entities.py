@@ -153,6 +153,15 @@ def test_example_entities_have_unique_ids(example: tuple[Document, list[Claim]])
     assert (sputnik.entity_id, sputnik.kind) == ("org:sputnik", "ORG")
 
 
+def test_example_places_are_place_entities(example: tuple[Document, list[Claim]]) -> None:
+    """The geocoder's places are places whatever the model calls them: "Al-Qaryatayn" (ORG
+    to the model), and "Rubkan", which only the shipped alias table places (no GeoNames id)."""
+    document, _ = example
+    kinds = {e.name: e.kind for e in document.entities}
+    assert kinds["Al-Qaryatayn"] == "GPE"
+    assert kinds["Rubkan"] == "GPE"
+
+
 # --------------------------------------------------------------------------- other news
 
 

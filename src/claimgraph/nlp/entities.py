@@ -367,17 +367,14 @@ def _first_name_start(doc: Doc, start: int) -> int:
 
 
 def _relabel_places(doc: Doc, mentions: list[Mention]) -> None:
-    """Mentions that the place geocoder found in the gazetteer are places, whatever the
-    model called them ("Palmyra" as PERSON, "Al-Qaryatayn" as ORG). Only when the places
-    component ran before this one; otherwise ``doc._.places`` is not set yet."""
+    """Mentions that the place geocoder placed are places, whatever the model called them
+    ("Palmyra" as PERSON, "Al-Qaryatayn" as ORG, "Rubkan" as NORP: a point of the shipped
+    alias table, which has no GeoNames id). Only when the places component ran before this
+    one; otherwise ``doc._.places`` is not set yet."""
     places = doc._.places if Doc.has_extension("places") else None
     if not places:
         return
-    geocoded = {
-        (p.start, p.end): p.feature_class
-        for p in places
-        if getattr(p, "geonameid", None) is not None
-    }
+    geocoded = {(p.start, p.end): p.feature_class for p in places if p.lat is not None}
     for m in mentions:
         if m.label in ("PERSON", "ORG", "NORP") and (m.start_char, m.end_char) in geocoded:
             m.label = "GPE" if geocoded[(m.start_char, m.end_char)] in ("A", "P") else "LOC"
