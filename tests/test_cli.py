@@ -68,6 +68,29 @@ def test_bad_inputs_are_reported_and_the_rest_goes_on(tmp_path: Path) -> None:
         assert name in result.output
 
 
+def test_a_published_value_that_is_no_date_is_a_warning_not_an_error(tmp_path: Path) -> None:
+    """The record is read and stored (the value kept in its meta), and the user is told
+    which record and why its relative dates stay unresolved; the summary counts no error."""
+    lines = tmp_path / "records.jsonl"
+    lines.write_text(
+        json.dumps({"text": "The mayor said on Friday that the road would reopen.",
+                    "published": "sometime"}) + "\n"
+        + json.dumps({"text": "The senator said that the bill would pass.",
+                      "published": "2017-10-07"}) + "\n",
+        "utf-8",
+    )  # fmt: skip
+    db = tmp_path / "c.db"
+    result = runner.invoke(app, ["run", str(lines), "--db", str(db)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "errors 0" in result.output and "documents 2 (new 2" in result.output
+    warnings = [line for line in result.output.splitlines() if line.startswith("warning")]
+    assert len(warnings) == 1, result.output
+    assert "records.jsonl:1: 'published' 'sometime' is not a date" in warnings[0]
+    extracted = runner.invoke(app, ["extract", str(lines)])
+    assert extracted.exit_code == 0
+    assert "warning" in extracted.output and "records.jsonl:1" in extracted.output
+
+
 def test_extract_jsonl_to_stdout() -> None:
     result = runner.invoke(
         app, ["extract", "-"], input="The senator told reporters that the bill would pass.\n"

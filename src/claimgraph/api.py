@@ -77,22 +77,32 @@ def process(
     inputs: Iterable[str | Path],
     *,
     on_error: Callable[[str], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
     outputs: Iterable[str | Path] = (),
 ) -> Iterator[tuple[Document, list[Claim]]]:
     """Read ``inputs`` (files, folders, ``-``) and yield each document with its claims.
 
     Unreadable inputs and failing components are reported through ``on_error`` as one line
-    each ("origin: reason"); everything else goes on. ``outputs``: the files or folders the
+    each ("origin: reason"); everything else goes on. A record read with less than it
+    gave (a ``published`` value that is no date, kept as ``meta["published_raw"]``) is
+    reported through ``on_warning`` and processed. ``outputs``: the files or folders the
     caller writes to, which a folder being read leaves out.
     """
     report = on_error or (lambda message: None)
+    warn = on_warning or (lambda message: None)
 
     def documents() -> Iterator[Document]:
         for item in read_inputs(inputs, outputs=outputs):
             if isinstance(item, IngestError):
                 report(str(item))
-            else:
-                yield item
+                continue
+            raw = item.meta.get("published_raw")
+            if raw is not None:
+                warn(
+                    f"{item.origin or item.doc_id}: 'published' {raw!r} is not a date; read "
+                    "without one (relative dates such as 'on Friday' stay unresolved)"
+                )
+            yield item
 
     def component_error(document: Document, message: str) -> None:
         report(f"{document.origin or document.doc_id}: {message}")
@@ -105,11 +115,12 @@ def run(
     db: str | Path = "claimgraph.db",
     *,
     on_error: Callable[[str], None] | None = None,
+    on_warning: Callable[[str], None] | None = None,
     on_document: Callable[[Document, list[Claim]], None] | None = None,
     keep_results: bool = False,
 ) -> RunSummary:
     """Extract claims from ``inputs`` and store them in ``db``; documents already stored
-    are not added again."""
+    are not added again (``on_error``, ``on_warning``: as for ``process``)."""
     summary = RunSummary()
     start = time.perf_counter()
 
@@ -119,7 +130,8 @@ def run(
             on_error(message)
 
     with ClaimStore(db) as store:
-        for document, claims in process(inputs, on_error=report, outputs=[db]):
+        found = process(inputs, on_error=report, on_warning=on_warning, outputs=[db])
+        for document, claims in found:
             summary.documents += 1
             try:
                 added = store.add(document, claims)

@@ -60,6 +60,10 @@ def _error_line(message: str) -> None:
     err.print(f"[red]error[/red] {message}", markup=True, highlight=False, soft_wrap=True)
 
 
+def _warning_line(message: str) -> None:
+    err.print(f"[yellow]warning[/yellow] {message}", markup=True, highlight=False, soft_wrap=True)
+
+
 def _require_polnear_split(split: Path) -> None:
     """Exit with a usage error unless ``split`` holds a PolNeAR split's text/ and
     attributions/."""
@@ -151,7 +155,8 @@ def run(
         def step(document: Document, claims: list[Claim]) -> None:
             progress.advance(task)
 
-        summary = api.run(paths, db, on_error=_error_line, on_document=step, keep_results=True)
+        summary = api.run(paths, db, on_error=_error_line, on_warning=_warning_line,
+                          on_document=step, keep_results=True)  # fmt: skip
     n_claims = sum(len(c) for _, c in summary.results)
     if table or (table is None and n_claims <= TABLE_MAX_CLAIMS and n_claims):
         out.print(claims_table(summary.results))
@@ -200,7 +205,7 @@ def extract(
         _error_line(message)
 
     outputs = [] if out_path == "-" else [out_path]
-    results = api.process(inputs, on_error=report, outputs=outputs)
+    results = api.process(inputs, on_error=report, on_warning=_warning_line, outputs=outputs)
     if format is ExtractFormat.jsonl:
         if out_path == "-":
             counts = write_jsonl(results, sys.stdout)
