@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -212,6 +214,32 @@ def test_nearby_towns_do_not_turn_countries_or_states_into_towns():
     assert ("Mexico", "Mexico", "MX") in places_
     for state in ("California", "Louisiana", "Virginia", "Wyoming"):
         assert (state, state, "US") in places_
+
+
+def test_only_names_read_as_towns_pull_their_neighbours():
+    """``_nearby``: "Washington" read as the state (its best reading) lends no pull from
+    its town sense (Washington, D.C.) to Arlington, Virginia; read as the town, it does."""
+    from claimgraph.nlp.places import Entry, _nearby
+
+    def town(name: str, cc: str, lat: float, lon: float, pop: int) -> Entry:
+        return Entry(None, name, cc, lat, lon, "P", pop, "city")
+
+    texas = town("Arlington", "US", 32.74, -97.11, 388_000)
+    virginia = town("Arlington", "US", 38.88, -77.10, 208_000)
+    dc = town("Washington", "US", 38.90, -77.04, 690_000)
+    state = Entry(None, "Washington", "US", 47.5, -120.5, "A", 7_000_000, "region", "WA")
+
+    def scores(table: dict[Entry, float]) -> Callable[[Entry], float]:
+        return lambda e: table[e]
+
+    arlington = ([texas, virginia], scores({texas: 9.0, virginia: 7.0}))
+    as_state = ([state, dc], scores({state: 10.0, dc: 8.0}))
+    as_town = ([state, dc], scores({state: 8.0, dc: 10.0}))
+    pulled = _nearby({"arlington": arlington, "washington": as_state})
+    assert pulled.get("arlington", {}).get(virginia, 0.0) == 0.0
+    pulled = _nearby({"arlington": arlington, "washington": as_town})
+    assert pulled["arlington"][virginia] > 0.0
+    assert pulled["arlington"].get(texas, 0.0) == 0.0
 
 
 def test_a_longer_name_does_not_place_the_shorter_one():

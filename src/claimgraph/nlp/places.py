@@ -1207,6 +1207,10 @@ def _nearby(
                 # "North Arlington" says nothing of where "Arlington" is.
                 if other in key or key in other:
                     continue
+                # Only a name read as a town or county pulls, as only such a name is pulled:
+                # "Washington" read as the state lends Arlington, Virginia no pull from D.C.
+                if best_kind[other] not in _LOCAL_KINDS:
+                    continue
                 pull += max(
                     (max(0.0, _NEAR_WEIGHT * _closeness(c, b) + d) for b, d in near),
                     default=0.0,
