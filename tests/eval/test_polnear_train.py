@@ -327,18 +327,14 @@ def test_second_versions_are_the_other_annotators_tags(
     logged and left out; the data hash then covers those files too."""
     import numpy as np
 
-    from claimgraph.eval.polnear_train import (
-        data_hash,
-        gold_tags,
-        other_annotators,
-        second_versions,
-    )
+    from claimgraph.eval.polnear import annotator_files
+    from claimgraph.eval.polnear_train import data_hash, gold_tags, second_versions
 
     one = _brat_split(tmp_path / "one", {"a_x.ann": _TOM})
     split = _brat_split(
         tmp_path / "three", {"a_x.ann": _TOM, "a_y.ann": _TOM + _ANN, "a_z.ann": "T1\tCue x y\t"}
     )
-    assert other_annotators(split, "a") == ["a_y.ann", "a_z.ann"]
+    assert annotator_files(split) == [("a", ["a_x.ann", "a_y.ann", "a_z.ann"])]
     # "Tom said it rained. Ann said no." as whitespace tokens (the final "." apart)
     starts, ends = [0, 4, 9, 12, 20, 24, 29, 31], [3, 8, 11, 19, 23, 28, 31, 32]
     tom = {"Source": ((0, 3),), "Cue": ((4, 8),), "Content": ((9, 18),)}

@@ -84,8 +84,9 @@ def _read(path: str) -> str:
         return fh.read()
 
 
-def list_articles(gold_dir: Path | str, limit: int | None = None) -> list[tuple[str, str]]:
-    """(stem, gold .ann file name) of each scored article, in the scorer's order."""
+def annotator_files(gold_dir: Path | str, limit: int | None = None) -> list[tuple[str, list[str]]]:
+    """(stem, its annotators' .ann file names, alphabetically) of each scored article, in
+    the scorer's order; the first file is the gold."""
     gold_dir = os.fspath(gold_dir)
     texts = sorted(f[:-4] for f in os.listdir(os.path.join(gold_dir, "text")) if f.endswith(".txt"))
     anns = sorted(os.listdir(os.path.join(gold_dir, "attributions")))
@@ -93,8 +94,13 @@ def list_articles(gold_dir: Path | str, limit: int | None = None) -> list[tuple[
     for stem in texts:
         cands = [a for a in anns if a.startswith(stem + "_") and a.endswith(".ann")]
         if cands:
-            out.append((stem, cands[0]))
+            out.append((stem, cands))
     return out if limit is None else out[:limit]
+
+
+def list_articles(gold_dir: Path | str, limit: int | None = None) -> list[tuple[str, str]]:
+    """(stem, gold .ann file name) of each scored article, in the scorer's order."""
+    return [(stem, anns[0]) for stem, anns in annotator_files(gold_dir, limit)]
 
 
 def load_gold(

@@ -59,7 +59,7 @@ import numpy as np
 
 from claimgraph.eval.polnear import (
     Relation,
-    list_articles,
+    annotator_files,
     load_gold,
     parse_ann,
     read_article,
@@ -98,7 +98,6 @@ __all__ = [
     "data_hash",
     "finetune",
     "gold_tags",
-    "other_annotators",
     "prepare",
     "second_versions",
     "train_ensemble",
@@ -118,19 +117,11 @@ def data_hash(*dirs: str | Path, every: bool = False) -> str:
     ``every``, each article's other annotators' files too)."""
     h = hashlib.sha256()
     for d in dirs:
-        for stem, ann in list_articles(d):
-            anns = [ann, *other_annotators(d, stem)] if every else [ann]
-            for path in [Path(d) / "text" / f"{stem}.txt"] + [
-                Path(d) / "attributions" / a for a in anns
-            ]:
+        for stem, anns in annotator_files(d):
+            paths = [Path(d) / "attributions" / a for a in (anns if every else anns[:1])]
+            for path in [Path(d) / "text" / f"{stem}.txt", *paths]:
                 h.update(path.name.encode() + b"\0" + path.read_bytes())
     return h.hexdigest()
-
-
-def other_annotators(split_dir: str | Path, stem: str) -> list[str]:
-    """The ``.ann`` files of an article after the alphabetically first (the scored one)."""
-    anns = sorted(os.listdir(Path(split_dir) / "attributions"))
-    return [a for a in anns if a.startswith(stem + "_") and a.endswith(".ann")][1:]
 
 
 def gold_tags(starts: list[int], ends: list[int], relations: list[Relation]) -> np.ndarray:
@@ -151,9 +142,10 @@ def second_versions(split_dir: str | Path, examples: list[dict[str, Any]]) -> li
     """For ``examples`` (``prepare``'s), one copy per other annotator of their article, with
     that annotator's gold tags (the features are shared, not copied). An unreadable file is
     logged and left out."""
+    others = {stem: anns[1:] for stem, anns in annotator_files(split_dir)}
     out = []
     for ex in examples:
-        for ann in other_annotators(split_dir, ex["stem"]):
+        for ann in others.get(ex["stem"], []):
             path = Path(split_dir) / "attributions" / ann
             try:
                 relations = parse_ann(path.read_text(encoding="utf-8"))
