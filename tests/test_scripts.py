@@ -39,3 +39,34 @@ def test_entity_stats_on_the_example(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert stats.main([str(tmp_path)]) == 0
     assert capsys.readouterr().out.startswith(f"articles 1  claims {len(said)} ")
     assert stats.main([str(tmp_path / "missing")]) == 2
+
+
+def test_polnear_ceiling_decodes_the_gold_tags(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    pytest.importorskip("torch")
+    ceiling = _script("polnear_ceiling")
+    # A gold attribution no tagger would find ("were" a cue of "baseless"): only decoding the
+    # gold tags, not the model's, finds it, and finds it exactly.
+    text = "The claims were baseless, officials said on Friday.\n"
+    (tmp_path / "text").mkdir()
+    (tmp_path / "attributions").mkdir()
+    (tmp_path / "text" / "a.txt").write_text(text, encoding="utf-8")
+    ann = (
+        "T1\tSource 0 10\tThe claims\nT2\tCue 11 15\twere\nT3\tContent 16 24\tbaseless\n"
+        "E1\tAttribution:T2 Source:T1 Cue:T2 Content:T3\n"
+    )
+    (tmp_path / "attributions" / "a_aaaa.ann").write_text(ann, encoding="utf-8")
+    res = ceiling.ceiling(tmp_path, pointer=False)
+    assert (res["gold_relations"], res["pred_relations"]) == (1, 1)
+    assert res["relation"]["f1"] == 100.0
+    assert {role: res["exact"][role]["f1"] for role in ("Source", "Cue", "Content")} == {
+        "Source": 100.0,
+        "Cue": 100.0,
+        "Content": 100.0,
+    }
+    # and the model runs as it was afterwards: its own tags, not the gold's
+    assert ceiling.tagger.log_probs.__name__ == "log_probs"
+    assert ceiling.main([str(tmp_path), "--no-pointer"]) == 0
+    assert "relation P 100.0 R 100.0 F1 100.0" in capsys.readouterr().out
+    assert ceiling.main([str(tmp_path / "missing")]) == 2
