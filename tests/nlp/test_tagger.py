@@ -18,6 +18,7 @@ from claimgraph.nlp.tagger import (
     Assembled,
     assemble,
     attributions_from_spans,
+    colon_marks,
     decode_bonus,
     model_available,
     spans_of,
@@ -121,6 +122,32 @@ def test_assemble_joins_a_quote_resumed_after_the_cue() -> None:
     symbols[0, 4] = symbols[0, 5] = 1
     (found,) = assemble(symbols, _lp([source, cue, content]))
     assert found.content == [(0, 2), (6, 8)] and found.source == (3, 4)
+
+
+def test_a_cue_ending_in_a_colon_takes_the_next_paragraph() -> None:
+    # "The governor added :" ¶ "It is typical ." — a content the pairing by sentence and
+    # paragraph does not reach; without the colon the cue stays alone (and is dropped later).
+    text = "The governor added:\nIt is typical."
+    starts = [0, 4, 13, 18, 20, 23, 26, 33]
+    ends = [3, 12, 18, 19, 22, 25, 33, 34]
+    source = [B, I, O, O, O, O, O, O]
+    cue = [O, O, B, I, O, O, O, O]
+    content = [O, O, O, O, B, I, I, I]
+    symbols = np.zeros((8, 9), dtype=np.int64)
+    symbols[[0, 4], 4] = 1  # sentence starts
+    symbols[[0, 4], 5] = 1  # paragraph starts
+    lp = _lp([source, cue, content])
+    colons = colon_marks(text, starts, ends)
+    assert colons.tolist() == [False, False, False, True, False, False, False, False]
+    (found,) = assemble(symbols, lp, colons=colons)
+    assert (found.cue, found.content, found.source) == ((2, 4), [(4, 8)], (0, 2))
+    # the colon right after the cue counts as well ("added" | ":")
+    cue_only_verb = [O, O, B, O, O, O, O, O]
+    (found,) = assemble(symbols, _lp([source, cue_only_verb, content]), colons=colons)
+    assert found.content == [(4, 8)]
+    assert [a.content for a in assemble(symbols, lp)] == [[]]
+    no_colon = colon_marks(text.replace(":", ","), starts, ends)
+    assert [a.content for a in assemble(symbols, lp, colons=no_colon)] == [[]]
 
 
 def test_attributions_keep_the_rules_metadata_where_cues_agree() -> None:

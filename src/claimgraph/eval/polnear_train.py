@@ -78,6 +78,7 @@ from claimgraph.nlp.tagger import (
     assemble,
     attributions_from_spans,
     build_module,
+    colon_marks,
     load_members,
     log_probs,
     padded,
@@ -263,7 +264,8 @@ def decoded_scores(
 
     pred: dict[str, Any] = {}
     for ex, lp in zip(examples, scores, strict=True):
-        found = assemble(ex["symbols"], lp, o_bonus)
+        colons = colon_marks(ex["text"], ex["starts"], ex["ends"])
+        found = assemble(ex["symbols"], lp, o_bonus, colons)
         atts = attributions_from_spans(ex["text"], ex["starts"], ex["ends"], found, [])
         document = Document(doc_id=content_id(ex["text"]), text=ex["text"])
         pred[ex["stem"]] = parse_ann(document_to_brat(document, doc_to_claims(document, atts)))

@@ -9,6 +9,8 @@ after O), O's log-probability raised by the bonus chosen on dev (``meta.json``'s
 - each Cue span takes the nearest Content span in its sentence or the next/previous one
   of the same paragraph (pairs taken greedily, closest first, one content per cue), plus a
   second fragment when a quotation resumes right after the cue ("“A,” he said, “B.”");
+  a cue still without one that a colon ends takes the content starting right after it,
+  in the next paragraph too ("… added:" ¶ "It's typical …");
 - each Cue takes the nearest Source span of its sentence, if any;
 - a content of one fragment is then re-decided by the content pointer saved with the model
   (``claimgraph.nlp.pointer``), when there is one, together with this tagger's Content layer;
@@ -63,6 +65,7 @@ __all__ = [
     "TaggerSettings",
     "assemble",
     "attributions_from_spans",
+    "colon_marks",
     "decode_bonus",
     "load_tagger",
     "run_tagger",
@@ -76,6 +79,8 @@ _NEG = -1e9
 _CRF_NEG = -1e4  # a forbidden transition of the CRF (finite: its gradients stay defined)
 # Tokens between a cue and the second part of a quotation it splits ("he said ,").
 _SPLIT_GAP = 6
+# Tokens between a cue ending in a colon and the content it introduces (": ¶ “").
+_COLON_GAP = 3
 # How the model's attributions and the rules' are combined (measured on PolNeAR dev, README):
 # "model": the model's, a content lying inside the content the rules gave the same cue
 # widened to the rules' clause, plus the rules' ``PUNCTUATION_RULES`` attributions that share
@@ -373,11 +378,20 @@ class Assembled:
     source: tuple[int, int] | None
 
 
+def colon_marks(text: str, starts: list[int], ends: list[int]) -> np.ndarray:
+    """Per token (given by its char ``starts``/``ends`` in ``text``), whether it is a colon."""
+    return np.array([text[s:e] == ":" for s, e in zip(starts, ends, strict=True)], dtype=bool)
+
+
 def assemble(
-    symbols: np.ndarray, lp: np.ndarray, o_bonus: Sequence[float] = (0.0, 0.0, 0.0)
+    symbols: np.ndarray,
+    lp: np.ndarray,
+    o_bonus: Sequence[float] = (0.0, 0.0, 0.0),
+    colons: np.ndarray | None = None,
 ) -> list[Assembled]:
     """Attributions from the decoded spans (see the module docstring); ``o_bonus``: per
-    role, added to the log-probability of O before decoding (> 0: fewer, surer spans)."""
+    role, added to the log-probability of O before decoding (> 0: fewer, surer spans);
+    ``colons``: per token, whether it is a colon (``colon_marks``)."""
     sent, para = sentence_marks(symbols)
     if any(o_bonus):
         lp = lp.copy()
@@ -413,6 +427,17 @@ def assemble(
                 tis.append(ti)
                 used.add(ti)
                 break
+    # A cue that a colon ends introduces what follows it, often the next paragraph ("…
+    # added:" ¶ "It's typical of …"), which the pairing above does not reach.
+    if colons is not None:
+        for ci, c in enumerate(cues):
+            if ci in chosen or not colons[max(c[1] - 1, 0) : c[1] + 1].any():
+                continue
+            for ti, t in enumerate(contents):
+                if ti not in used and 0 <= t[0] - c[1] <= _COLON_GAP:
+                    chosen[ci] = [ti]
+                    used.add(ti)
+                    break
     out = []
     for ci, c in enumerate(cues):
         source = None
@@ -625,7 +650,7 @@ def run_tagger(docs: list[Doc], path: str | None = None, policy: str = "model") 
         rules_by_doc.append(rules)
         starts = [t.idx for t in doc]
         ends = [t.idx + len(t) for t in doc]
-        found = assemble(features.symbols, lp, bonus)
+        found = assemble(features.symbols, lp, bonus, colon_marks(doc.text, starts, ends))
         text = doc.text  # (spaCy joins every token for it)
         widen = policy == "model"
         atts = attributions_from_spans(text, starts, ends, found, rules, doc, widen=widen)
