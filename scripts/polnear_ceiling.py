@@ -36,10 +36,13 @@ def one_hot(tags: np.ndarray) -> np.ndarray:
 
 
 @contextmanager
-def gold_scores(gold: dict[str, list[polnear.Relation]], texts: dict[str, str]) -> Iterator[None]:
+def gold_scores(
+    gold: dict[str, list[polnear.Relation]], texts: dict[str, str], *, pointer: bool = True
+) -> Iterator[None]:
     """Within the block, the tagger decodes the gold tags of the article whose text it reads
-    (``texts``: text → stem) instead of its own probabilities."""
-    run, scores = tagger.run_tagger, tagger.log_probs
+    (``texts``: text → stem) instead of its own probabilities; without ``pointer``, the
+    contents stay as tagged."""
+    run, scores, refine = tagger.run_tagger, tagger.log_probs, tagger.refine_contents
     pending: list[list[np.ndarray]] = []
 
     def run_gold(docs: list[Any], path: str | None = None, policy: str = "model") -> None:
@@ -57,10 +60,12 @@ def gold_scores(gold: dict[str, list[polnear.Relation]], texts: dict[str, str]) 
 
     tagger.run_tagger = run_gold
     tagger.log_probs = lambda *_args, **_kwargs: pending.pop()
+    if not pointer:
+        tagger.refine_contents = lambda found, *_args: [d.attributions for d in found]
     try:
         yield
     finally:
-        tagger.run_tagger, tagger.log_probs = run, scores
+        tagger.run_tagger, tagger.log_probs, tagger.refine_contents = run, scores, refine
 
 
 def ceiling(split: str | Path, *, pointer: bool = True) -> dict[str, Any]:
@@ -68,14 +73,8 @@ def ceiling(split: str | Path, *, pointer: bool = True) -> dict[str, Any]:
     gold = polnear.load_gold(split)
     texts = {polnear.read_article(split, stem).text: stem for stem in gold}
     nlp = build_nlp(attribution="model")
-    refine = tagger.refine_contents
-    if not pointer:
-        tagger.refine_contents = lambda found, *_args: [d.attributions for d in found]
-    try:
-        with gold_scores(gold, texts):
-            pred = polnear.predict_polnear(split, list(gold), nlp=nlp)
-    finally:
-        tagger.refine_contents = refine
+    with gold_scores(gold, texts, pointer=pointer):
+        pred = polnear.predict_polnear(split, list(gold), nlp=nlp)
     return polnear.score(gold, pred)
 
 

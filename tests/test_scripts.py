@@ -67,6 +67,7 @@ def test_polnear_ceiling_decodes_the_gold_tags(
     }
     # and the model runs as it was afterwards: its own tags, not the gold's
     assert ceiling.tagger.log_probs.__name__ == "log_probs"
+    assert ceiling.tagger.refine_contents.__name__ == "refine_contents"
     assert ceiling.main([str(tmp_path), "--no-pointer"]) == 0
     assert "relation P 100.0 R 100.0 F1 100.0" in capsys.readouterr().out
     assert ceiling.main([str(tmp_path / "missing")]) == 2
