@@ -1,12 +1,14 @@
 """Normalise the publication dates found in headers, records and HTML metadata to ISO.
 
-Only complete calendar dates count: "2017-10-07", "October 7, 2017", "07 Oct 2017 09:30 EDT".
-A date missing its year, month or day ("Oct 7", "2017") gives ``None`` rather than a guess.
+Only complete calendar dates count: "2017-10-07", "October 7, 2017", "07 Oct 2017 09:30 EDT",
+and as news sites print them: "14 November 2016 GMT", "Wed Nov 23, 2016 | 4:58pm EST". A date
+missing its year, month or day ("Oct 7", "2017") gives ``None`` rather than a guess.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from dateutil import parser as dateutil_parser
 
@@ -15,6 +17,11 @@ _MAX_DATE_LENGTH = 64
 # Two different defaults: a field dateutil fills from the default differs between the two
 # parses, which is how an incomplete date ("Oct 7") shows itself.
 _DEFAULTS = (dt.datetime(1904, 1, 1), dt.datetime(1905, 2, 2))
+# dateutil reads a zone's name only after a time ("07 Oct 2017 09:30 EDT", not "14 November
+# 2016 GMT") and no bar between date and time ("Wed Nov 23, 2016 | 4:58pm EST"): what it
+# cannot read is read again without them (the date is the same in any zone's name).
+_BAR = re.compile(r"\s*\|\s*")
+_TRAILING_ZONE = re.compile(r"\s+[A-Z]{2,5}$")
 
 
 def normalise_date(value: object) -> str | None:
@@ -32,12 +39,14 @@ def normalise_date(value: object) -> str | None:
         return dt.datetime.fromisoformat(text).date().isoformat()
     except ValueError:
         pass
-    try:
-        first, second = (
-            dateutil_parser.parse(text, default=default, ignoretz=True) for default in _DEFAULTS
-        )
-    except (ValueError, OverflowError):
-        return None
-    if first.date() != second.date():
-        return None
-    return first.date().isoformat()
+    unbarred = _BAR.sub(" ", text)
+    for variant in dict.fromkeys((text, unbarred, _TRAILING_ZONE.sub("", unbarred))):
+        try:
+            first, second = (
+                dateutil_parser.parse(variant, default=default, ignoretz=True)
+                for default in _DEFAULTS
+            )
+        except (ValueError, OverflowError):
+            continue
+        return first.date().isoformat() if first.date() == second.date() else None
+    return None
