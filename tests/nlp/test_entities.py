@@ -14,6 +14,7 @@ import claimgraph
 from claimgraph.nlp import components  # noqa: F401  (registers the Doc extensions)
 from claimgraph.nlp.entities import (
     ALIASES_ENV,
+    _balanced,
     alias_table,
     canonical_ref,
     link_entities,
@@ -172,6 +173,41 @@ def test_acronym_defined_in_the_text() -> None:
     )
     ids = [c.source.entity_id for c in claims if c.source is not None]
     assert ids == ["org:syrian-observatory-for-human-rights"] * 2
+
+
+def test_an_acronym_the_model_tags_into_the_name_is_cut_off_it() -> None:
+    # spaCy's model tags "the World Health Organization (WHO" as one ORG, bracket open.
+    claims = claimgraph.extract(
+        "A spokesman for the World Health Organization (WHO) said the outbreak was over. "
+        "WHO added that travel could resume."
+    )
+    linked = [
+        (c.source.entity_id, c.source.entity_name, c.source.affiliation)
+        for c in claims
+        if c.source is not None
+    ]
+    assert linked == [
+        ("Q7817", "World Health Organization", "World Health Organization"),
+        ("Q7817", "World Health Organization", None),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("the World Health Organization (WHO", "the World Health Organization"),
+        ("(Department of Veterans Affairs", "Department of Veterans Affairs"),
+        ("Defra (Department for Environment, Food", "Defra"),
+        ("Syrian Democratic Forces (SDF)", "Syrian Democratic Forces (SDF)"),
+        ("a (b) c (d", "a (b) c"),
+        ("(x (y)", "x (y)"),
+        ("DMUG) party", "party"),
+    ],
+)
+def test_names_keep_no_unbalanced_bracket(text: str, name: str) -> None:
+    doc = spacy.blank("en")(text)
+    start, end = _balanced(doc, 0, len(doc))
+    assert doc[start:end].text == name
 
 
 def test_person_variants_are_one_entity() -> None:

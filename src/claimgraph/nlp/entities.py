@@ -300,8 +300,36 @@ class Mention:
     kind: str = ""
 
 
+_OPENING = {"(": ")", "[": "]"}
+_CLOSING = {v: k for k, v in _OPENING.items()}
+
+
+def _balanced(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """Token bounds without an unclosed bracket and what follows it, nor an unopened one and
+    what precedes it: the model's "the World Health Organization (WHO" is "the World Health
+    Organization" (its acronym joins it: ``_acronyms``), "(Department of Veterans Affairs"
+    is "Department of Veterans Affairs"."""
+    opened: list[int] = []
+    for i in range(start, end):
+        text = doc[i].text
+        if text in _OPENING:
+            opened.append(i)
+        elif text in _CLOSING:
+            if opened and doc[opened[-1]].text == _CLOSING[text]:
+                opened.pop()
+            else:
+                start, opened = i + 1, []
+    if opened:
+        end = opened[0] if opened[0] > start else end
+        if opened[0] == start:  # nothing before it: the name is inside
+            start += 1
+    return start, end
+
+
 def _name_tokens(doc: Doc, start: int, end: int, label: str) -> tuple[int, int]:
-    """Token bounds without a leading "the", a person's titles, and a possessive."""
+    """Token bounds without a leading "the", a person's titles, a possessive and an
+    unbalanced bracket (``_balanced``)."""
+    start, end = _balanced(doc, start, end)
     table = titles()
     while start < end and (
         doc[start].lower_ in _DROP_LEADING
@@ -505,10 +533,16 @@ def _acronyms(doc: Doc, mentions: list[Mention], clusters: _Clusters) -> None:
             clusters.union(m.key, other.key)
         clusters.union(m.key, acr_key)
         m_alias = by_name.setdefault(acronym, [])
-        if not any(o.start == j for o in m_alias):
-            # The acronym itself, when the model did not tag it.
+        # The acronym itself and its later uses, spelled so, where the model did not tag
+        # them ("… (WHO) said …. WHO added …").
+        uses = [j] + [t.i for t in doc[k:] if t.text == acronym] if k == j + 1 else [j]
+        taken = {(o.start, o.end) for o in mentions}
+        for u in uses:
+            w = u + (k - j)
+            if (u, w) in taken or any(o.start < w and u < o.end for o in mentions):
+                continue
             mention = Mention(
-                j, k, doc[j].idx, doc[k - 1].idx + len(doc[k - 1]), acronym, m.label, acr_key
+                u, w, doc[u].idx, doc[w - 1].idx + len(doc[w - 1]), acronym, m.label, acr_key
             )
             m_alias.append(mention)
             mentions.append(mention)
@@ -705,7 +739,9 @@ def _link_source(
         if aff_ref is None and aff is not None:
             aff_ref = aff.ref
         return _SourceLink(person.ref, aff_ref, person=True)
-    if at_root is not None and at_root.ref is not None and root.pos_ != "PRON":
+    # (the parser reads an acronym such as "WHO" as the pronoun)
+    pronoun = root.pos_ == "PRON" and not (len(root.text) > 1 and root.text.isupper())
+    if at_root is not None and at_root.ref is not None and not pronoun:
         return _SourceLink(at_root.ref, None)
     if root.pos_ != "PRON" and _is_role(root):
         aff = _affiliation(index, root, None, body_start)
