@@ -16,6 +16,7 @@ from claimgraph.nlp.model import Attribution
 from claimgraph.nlp.pipeline import attribution_mode, build_nlp
 from claimgraph.nlp.tagger import (
     Assembled,
+    _closed,
     assemble,
     attributions_from_spans,
     colon_marks,
@@ -730,3 +731,26 @@ def test_a_crf_tagger_gives_probabilities_and_scores_batched_as_one_by_one() -> 
                            ("trans", "first")})  # fmt: skip
     softmax = log_probs([plain], docs, window=12, batch=8)
     assert not all(np.allclose(t, s, atol=1e-3) for t, s in zip(together, softmax, strict=True))
+
+
+def test_a_span_closes_the_bracket_it_leaves_open_just_before_it() -> None:
+    text = "Officials of the World Health Organization (WHO) said (the outbreak) was over."
+    org = text.index("the World")
+    who_end = text.index("WHO") + 3
+    said = text.index("said")
+    inner = text.index("the outbreak")
+    a = Attribution(
+        cue=(said, said + 4),
+        cue_lemma="say",
+        content=[(inner, text.index(")", inner))],  # "the outbreak": balanced, left alone
+        kind="indirect",
+        source=(org, who_end),
+    )
+    closed = _closed(text, a)
+    assert text[slice(*closed.source)] == "the World Health Organization (WHO)"
+    assert closed.content == a.content
+    b = Attribution(cue=a.cue, cue_lemma="say", content=[(inner, text.index(")", inner) + 1)],
+                    kind="indirect")  # fmt: skip
+    assert text[slice(*_closed(text, b).content[0])] == "(the outbreak)"
+    plain = Attribution(cue=a.cue, cue_lemma="say", content=[(inner, inner + 3)], kind="indirect")
+    assert _closed(text, plain) is plain

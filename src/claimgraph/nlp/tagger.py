@@ -661,7 +661,8 @@ def run_tagger(docs: list[Doc], path: str | None = None, policy: str = "model") 
         refined = refine_contents(found_by_doc, tagger.pointer, tagger.pointer_settings)
     else:
         refined = [d.attributions for d in found_by_doc]
-    for (doc, _features), rules, atts in zip(parsed, rules_by_doc, refined, strict=True):
+    for (doc, _features), rules, found in zip(parsed, rules_by_doc, refined, strict=True):
+        atts = [_closed(doc.text, a) for a in found]
         if policy == "model":
             marked = [r for r in rules if r.rule in PUNCTUATION_RULES]
             # a quotation after the model's quoted attribution continues it, as it does the
@@ -677,6 +678,30 @@ def run_tagger(docs: list[Doc], path: str | None = None, policy: str = "model") 
 
 
 _WORD = re.compile(r"\w")
+
+
+def _bracketed(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """``span`` with the bracket that closes (or opens) one left open inside it, when it is
+    the next character beyond its edge: the model's "… Organization (WHO" of "… (WHO)"."""
+    s, e = span
+    piece = text[s:e]
+    if piece.count("(") > piece.count(")") and text[e : e + 1] == ")":
+        e += 1
+    elif piece.count(")") > piece.count("(") and text[s - 1 : s] == "(" and s > 0:
+        s -= 1
+    return s, e
+
+
+def _closed(text: str, a: Attribution) -> Attribution:
+    """``a`` with no source or content fragment that leaves a bracket open (``_bracketed``;
+    PolNeAR's gold never does)."""
+    from dataclasses import replace
+
+    source = _bracketed(text, a.source) if a.source is not None else None
+    content = [_bracketed(text, f) for f in a.content]
+    if source == a.source and content == a.content:
+        return a
+    return replace(a, source=source, content=content)
 
 
 def _fragments(text: str, content: list[tuple[int, int]]) -> list[tuple[int, int]]:
