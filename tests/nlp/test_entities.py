@@ -210,6 +210,32 @@ def test_names_keep_no_unbalanced_bracket(text: str, name: str) -> None:
     assert doc[start:end].text == name
 
 
+def test_a_persons_name_starts_after_its_titles() -> None:
+    claims = claimgraph.extract(
+        "Deputy Superintendent Lorraine Bailey said the schools would open on Monday. "
+        "Bailey added that buses would run. Sgt. Glen Horan said the road was closed."
+    )
+    linked = [(c.source.entity_id, c.source.entity_name) for c in claims if c.source]
+    assert linked == [
+        ("person:lorraine-bailey", "Lorraine Bailey"),
+        ("person:lorraine-bailey", "Lorraine Bailey"),
+        ("person:glen-horan", "Glen Horan"),
+    ]
+
+
+def test_british_spellings_find_the_alias_entry() -> None:
+    claims = claimgraph.extract(
+        "The World Health Organisation said the virus had spread. "
+        "Russia's Ministry of Defence said the aircraft had landed. "
+        "The FDA said the drug was safe."
+    )
+    assert [c.source.entity_id for c in claims if c.source] == [
+        "Q7817",
+        "org:russian-defense-ministry",  # listed as "Russia's Ministry of Defense"
+        "org:food-and-drug-administration",
+    ]
+
+
 def test_person_variants_are_one_entity() -> None:
     claims = claimgraph.extract(
         "Donald Trump said on Tuesday that the wall would be built. "

@@ -136,7 +136,7 @@ class AliasTable:
         name = _clean(name)
         hit = self.exact.get(name)
         if hit is None and len(name) > _SHORT:
-            hit = self.folded.get(name.casefold())
+            hit = self.folded.get(_folded(name))
         return hit
 
     def add(self, entry: AliasEntry) -> None:
@@ -146,11 +146,40 @@ class AliasTable:
                 continue
             self.exact[alias] = entry
             if len(alias) > _SHORT:
-                self.folded[alias.casefold()] = entry
+                self.folded[_folded(alias)] = entry
 
 
 def _clean(text: str) -> str:
     return " ".join(text.replace("’", "'").split())
+
+
+# British and American spellings of the words in institutions' names: one key for both
+# ("World Health Organisation", "Ministry of Defence" find their entries; not "Labour",
+# which names other parties than "Labor").
+_SPELLINGS = (
+    (re.compile(r"isation\b"), "ization"),
+    (re.compile(r"\bdefence\b"), "defense"),
+    (re.compile(r"\bcentre\b"), "center"),
+    (re.compile(r"\bprogramme\b"), "program"),
+)
+
+
+def _spellings(alias: str) -> tuple[str, ...]:
+    """An alias and, if it differs, its British spelling ("Ministry of Defense" and
+    "Ministry of Defence"), for matching the text as spelled."""
+    british = alias
+    for us, uk in (("ization", "isation"), ("Defense", "Defence"), ("defense", "defence"),
+                   ("Center", "Centre"), ("center", "centre")):  # fmt: skip
+        british = british.replace(us, uk)
+    return (alias, british) if british != alias else (alias,)
+
+
+def _folded(name: str) -> str:
+    """The case-insensitive key of a name, one spelling for British and American."""
+    key = name.casefold()
+    for pattern, us in _SPELLINGS:
+        key = pattern.sub(us, key)
+    return key
 
 
 def slug(name: str) -> str:
@@ -275,7 +304,7 @@ def _matcher(vocab: Vocab, table: AliasTable) -> PhraseMatcher:
     key = (id(vocab), id(table))
     if key not in _MATCHERS:
         make_doc = spacy.blank("en", vocab=vocab).make_doc
-        phrases = sorted(a for a in table.exact if len(a) > _SHORT)
+        phrases = sorted({v for a in table.exact if len(a) > _SHORT for v in _spellings(a)})
         matcher = PhraseMatcher(vocab, attr="ORTH")
         matcher.add("ALIAS", [make_doc(p) for p in phrases])
         _MATCHERS[key] = matcher
@@ -331,16 +360,16 @@ def _name_tokens(doc: Doc, start: int, end: int, label: str) -> tuple[int, int]:
     unbalanced bracket (``_balanced``)."""
     start, end = _balanced(doc, start, end)
     table = titles()
-    while start < end and (
-        doc[start].lower_ in _DROP_LEADING
-        or (
-            label == "PERSON"
-            and end - start > 1
-            and (t := table.get(doc[start].lower_)) is not None
-            and t.kind == "person"
-        )
-    ):
+    while start < end and doc[start].lower_ in _DROP_LEADING:
         start += 1
+    if label == "PERSON":
+        # The name starts after its last title: "Sgt. Glen Horan", "Laurel County Clerk Dean
+        # Johnson", "Russian Foreign Minister Sergei Lavrov" (a name's last word stays one).
+        for i in range(end - 2, start - 1, -1):
+            t = table.get(doc[i].lower_)
+            if t is not None and t.kind == "person":
+                start = i + 1
+                break
     # A trailing "." stays: it belongs to "U.S." or "Inc." when the tokenizer split it off.
     while end > start and (
         doc[end - 1].text in _POSSESSIVE or (doc[end - 1].is_punct and doc[end - 1].text != ".")
