@@ -14,7 +14,9 @@ import claimgraph
 from claimgraph.nlp import components  # noqa: F401  (registers the Doc extensions)
 from claimgraph.nlp.entities import (
     ALIASES_ENV,
+    Mention,
     _balanced,
+    _relabel_surnames,
     alias_table,
     canonical_ref,
     link_entities,
@@ -234,6 +236,25 @@ def test_british_spellings_find_the_alias_entry() -> None:
         "org:russian-defense-ministry",  # listed as "Russia's Ministry of Defense"
         "org:food-and-drug-administration",
     ]
+
+
+def test_a_surname_the_model_calls_a_place_is_the_person_named_in_full() -> None:
+    from spacy.tokens import Doc
+
+    words = ["Andrej", "Mahecic", "said", "so", ".", "Mahecic", "added", "that", ".",
+             "Mahecic", "Director", "Jo", "Li", "spoke", "."]  # fmt: skip
+    pos = ["PROPN", "PROPN", "VERB", "ADV", "PUNCT", "PROPN", "VERB", "SCONJ", "PUNCT",
+           "PROPN", "PROPN", "PROPN", "PROPN", "VERB", "PUNCT"]  # fmt: skip
+    doc = Doc(spacy.blank("en").vocab, words=words, pos=pos)
+
+    def mention(start: int, end: int, label: str) -> Mention:
+        span = doc[start:end]
+        return Mention(start, end, span.start_char, span.end_char, span.text, label)
+
+    full, alone, modifier = mention(0, 2, "PERSON"), mention(5, 6, "GPE"), mention(9, 10, "GPE")
+    _relabel_surnames(doc, [full, alone, modifier])
+    assert alone.label == "PERSON"
+    assert modifier.label == "GPE"  # "Mahecic Director …" qualifies the name after it
 
 
 def test_person_variants_are_one_entity() -> None:

@@ -437,6 +437,32 @@ def _relabel_places(doc: Doc, mentions: list[Mention]) -> None:
             m.label = "GPE" if geocoded[(m.start_char, m.end_char)] in ("A", "P") else "LOC"
 
 
+def _relabel_surnames(doc: Doc, mentions: list[Mention]) -> None:
+    """A one-word mention the model called a place or an organisation that is the surname of
+    a person it names in full ("Andrej Mahecic" … "Mahecic said", "Superintendent Ed
+    Hightower" … "Hightower noted") is that person, unless the place geocoder placed it or it
+    qualifies the name after it ("Dublin Director of Engineering Paul Hammersmith", "Farrin's
+    attorney, Tony Soltani")."""
+    surnames = {
+        m.name.split()[-1] for m in mentions if m.label == "PERSON" and len(m.name.split()) > 1
+    }
+    places = (doc._.places if Doc.has_extension("places") else None) or []
+    placed = {(p.start, p.end) for p in places if p.lat is not None}
+    for m in mentions:
+        if (
+            m.label in ("GPE", "LOC", "FAC", "ORG", "NORP")
+            and m.name in surnames
+            and (m.start_char, m.end_char) not in placed
+            and not _qualifies_next(doc, m.end)
+        ):
+            m.label = "PERSON"
+
+
+def _qualifies_next(doc: Doc, end: int) -> bool:
+    """Whether the word after a name makes it a modifier: a possessive or a proper noun."""
+    return end < len(doc) and (doc[end].text in _POSSESSIVE or doc[end].pos_ == "PROPN")
+
+
 def _initials_match(acronym: str, words: list[str]) -> bool:
     """Whether ``acronym`` is spelled by the initials of ``words`` ("SDF" ← Syrian
     Democratic Forces; "ISIL" ← Islamic State of Iraq and the Levant)."""
@@ -875,6 +901,7 @@ def link_entities(doc: Doc, attributions: list[Attribution]) -> None:
     table = alias_table()
     mentions = _mentions(doc, table)
     _relabel_places(doc, mentions)
+    _relabel_surnames(doc, mentions)
     result = _cluster(doc, mentions, table)
     doc._.entities = _build_entities(mentions, result, table)
     doc._.entity_mentions = [(m.start_char, m.end_char, m.ref) for m in mentions if m.ref]
