@@ -219,6 +219,12 @@ def test_find_dates_weekday_defaults_to_the_past(nlp: Language) -> None:
     assert dates_of(nlp, text) == [("2017-10-06", 40, 46, "Friday")]
 
 
+def test_find_dates_an_age_or_a_term_is_no_date(nlp: Language) -> None:
+    # spaCy tags "33-year-old" and "three-year" DATE; no piece of them is one.
+    text = "A 33-year-old man who won a three-year term was arrested on Friday."
+    assert dates_of(nlp, text) == [("2017-10-06", 60, 66, "Friday")]
+
+
 def test_find_dates_on_tuesday_in_future_tense_content(nlp: Language) -> None:
     text = "The talks will resume on Tuesday in Geneva, the ministry said."
     assert dates_of(nlp, text) == [("2017-10-10", 25, 32, "Tuesday")]

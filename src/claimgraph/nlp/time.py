@@ -748,6 +748,7 @@ def _trim(doc: Doc, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+_UNITS = frozenset({"day", "days", "week", "weeks", "month", "months", "year", "years"})
 _SPLIT_WORDS = frozenset({"and", "or", "to", "through", "-", "–", "until", "till", "&"})
 
 
@@ -861,7 +862,9 @@ def _spans_to_try(doc: Doc, start: int, end: int, state: _State) -> list[tuple[i
         return [(start, end)]
     parts = _pieces(doc, start, end)
     if len(parts) > 1:
-        return [_trim(doc, s, e) for s, e in parts]
+        # (a unit alone is no date: "year" of "a 33-year-old man", "a three-year term")
+        trimmed = [_trim(doc, s, e) for s, e in parts]
+        return [(s, e) for s, e in trimmed if doc[s:e].text.lower() not in _UNITS]
     return []
 
 
