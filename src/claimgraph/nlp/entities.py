@@ -156,29 +156,24 @@ def _clean(text: str) -> str:
 # British and American spellings of the words in institutions' names: one key for both
 # ("World Health Organisation", "Ministry of Defence" find their entries; not "Labour",
 # which names other parties than "Labor").
-_SPELLINGS = (
-    (re.compile(r"isation\b"), "ization"),
-    (re.compile(r"\bdefence\b"), "defense"),
-    (re.compile(r"\bcentre\b"), "center"),
-    (re.compile(r"\bprogramme\b"), "program"),
-)
+_BRITISH = (("isation", "ization"), ("defence", "defense"), ("centre", "center"),
+            ("programme", "program"))  # fmt: skip
 
 
 def _spellings(alias: str) -> tuple[str, ...]:
     """An alias and, if it differs, its British spelling ("Ministry of Defense" and
     "Ministry of Defence"), for matching the text as spelled."""
     british = alias
-    for us, uk in (("ization", "isation"), ("Defense", "Defence"), ("defense", "defence"),
-                   ("Center", "Centre"), ("center", "centre")):  # fmt: skip
-        british = british.replace(us, uk)
+    for uk, us in _BRITISH:
+        british = british.replace(us, uk).replace(us.capitalize(), uk.capitalize())
     return (alias, british) if british != alias else (alias,)
 
 
 def _folded(name: str) -> str:
     """The case-insensitive key of a name, one spelling for British and American."""
     key = name.casefold()
-    for pattern, us in _SPELLINGS:
-        key = pattern.sub(us, key)
+    for uk, us in _BRITISH:
+        key = key.replace(uk, us)
     return key
 
 
@@ -591,10 +586,9 @@ def _acronyms(doc: Doc, mentions: list[Mention], clusters: _Clusters) -> None:
         # The acronym itself and its later uses, spelled so, where the model did not tag
         # them ("… (WHO) said …. WHO added …").
         uses = [j] + [t.i for t in doc[k:] if t.text == acronym] if k == j + 1 else [j]
-        taken = {(o.start, o.end) for o in mentions}
         for u in uses:
             w = u + (k - j)
-            if (u, w) in taken or any(o.start < w and u < o.end for o in mentions):
+            if any(o.start < w and u < o.end for o in mentions):
                 continue
             mention = Mention(
                 u, w, doc[u].idx, doc[w - 1].idx + len(doc[w - 1]), acronym, m.label, acr_key

@@ -687,7 +687,7 @@ def _bracketed(text: str, span: tuple[int, int]) -> tuple[int, int]:
     piece = text[s:e]
     if piece.count("(") > piece.count(")") and text[e : e + 1] == ")":
         e += 1
-    elif piece.count(")") > piece.count("(") and text[s - 1 : s] == "(" and s > 0:
+    elif piece.count(")") > piece.count("(") and s > 0 and text[s - 1] == "(":
         s -= 1
     return s, e
 
