@@ -225,6 +225,17 @@ def test_find_dates_an_age_or_a_term_is_no_date(nlp: Language) -> None:
     assert dates_of(nlp, text) == [("2017-10-06", 60, 66, "Friday")]
 
 
+def test_find_dates_a_month_that_is_a_name_is_no_date(nlp: Language) -> None:
+    text = (
+        "Prime Minister Theresa May spoke on Friday. May added that the March for Babies "
+        "would go on in May."
+    )
+    assert dates_of(nlp, text) == [
+        ("2017-10-06", 36, 42, "Friday"),
+        ("2017-05", 95, 98, "May"),
+    ]
+
+
 def test_find_dates_on_tuesday_in_future_tense_content(nlp: Language) -> None:
     text = "The talks will resume on Tuesday in Geneva, the ministry said."
     assert dates_of(nlp, text) == [("2017-10-10", 25, 32, "Tuesday")]

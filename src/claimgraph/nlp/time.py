@@ -806,10 +806,11 @@ def _find(doc: Doc, published: str | None, ranges: bool) -> list[tuple[str, int,
             candidates.append((s, e))
             covered.update(range(s, e))
     candidates = _merge_weekday_dates(doc, sorted(candidates))
+    surnames = {e[-1].lower_ for e in doc.ents if e.label_ == "PERSON" and len(e) > 1}
     found: list[tuple[str, int, int, str | None]] = []
     for start, end in candidates:
         start, end = _trim(doc, start, end)
-        if start >= end:
+        if start >= end or _named_month(doc, start, end, surnames):
             continue
         start = _with_modifier(doc, start, end)
         for s, e in _spans_to_try(doc, start, end, state):
@@ -822,6 +823,25 @@ def _find(doc: Doc, published: str | None, ranges: bool) -> list[tuple[str, int,
             narrowed = state.narrowed if state.narrowed != value else None
             found.append((value, span.start_char, span.end_char, narrowed))
     return found
+
+
+def _named_month(doc: Doc, start: int, end: int, surnames: set[str]) -> bool:
+    """Whether a month's name alone is a name, not a date: the surname of a person the text
+    names in full, as a subject or owner ("Theresa May" … "May added", "May's cabinet"; not
+    "in May"), or an event named with it ("the March for Babies", "the March of Dimes", "the
+    March on Washington")."""
+    tok = doc[start]
+    if end - start != 1 or tok.lower_ not in _MONTHS or not tok.is_title:
+        return False
+    # (the parser may read "May added" as the modal before a verb: not before a past tense)
+    subject = tok.dep_ in ("nsubj", "nsubjpass", "poss") or (
+        tok.dep_ == "aux" and tok.head.tag_ in ("VBD", "VBZ", "VBN")
+    )
+    if tok.lower_ in surnames and subject:
+        return True
+    before = doc[start - 1].lower_ if start > 0 else ""
+    after = doc[end].lower_ if end < len(doc) else ""
+    return before in ("the", "a") and after in ("for", "of", "on", "against", "to")
 
 
 def _with_modifier(doc: Doc, start: int, end: int) -> int:
