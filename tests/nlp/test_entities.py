@@ -252,7 +252,7 @@ def test_a_surname_the_model_calls_a_place_is_the_person_named_in_full() -> None
         return Mention(start, end, span.start_char, span.end_char, span.text, label)
 
     full, alone, modifier = mention(0, 2, "PERSON"), mention(5, 6, "GPE"), mention(9, 10, "GPE")
-    _relabel_surnames(doc, [full, alone, modifier])
+    _relabel_surnames(doc, [full, alone, modifier], {})
     assert alone.label == "PERSON"
     assert modifier.label == "GPE"  # "Mahecic Director …" qualifies the name after it
 

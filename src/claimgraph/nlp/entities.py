@@ -418,36 +418,38 @@ def _first_name_start(doc: Doc, start: int) -> int:
     return i
 
 
-def _relabel_places(doc: Doc, mentions: list[Mention]) -> None:
-    """Mentions that the place geocoder placed are places, whatever the model called them
-    ("Palmyra" as PERSON, "Al-Qaryatayn" as ORG, "Rubkan" as NORP: a point of the shipped
-    alias table, which has no GeoNames id). Only when the places component ran before this
-    one; otherwise ``doc._.places`` is not set yet."""
-    places = doc._.places if Doc.has_extension("places") else None
-    if not places:
-        return
-    geocoded = {(p.start, p.end): p.feature_class for p in places if p.lat is not None}
+def _geocoded(doc: Doc) -> dict[tuple[int, int], str | None]:
+    """The character spans the place geocoder placed, with their feature class; none when
+    the places component did not run before this one (``doc._.places`` not set yet)."""
+    places = (doc._.places if Doc.has_extension("places") else None) or []
+    return {(p.start, p.end): p.feature_class for p in places if p.lat is not None}
+
+
+def _relabel_places(mentions: list[Mention], geocoded: dict[tuple[int, int], str | None]) -> None:
+    """Mentions that the place geocoder placed (``geocoded``) are places, whatever the model
+    called them ("Palmyra" as PERSON, "Al-Qaryatayn" as ORG, "Rubkan" as NORP: a point of the
+    shipped alias table, which has no GeoNames id)."""
     for m in mentions:
         if m.label in ("PERSON", "ORG", "NORP") and (m.start_char, m.end_char) in geocoded:
             m.label = "GPE" if geocoded[(m.start_char, m.end_char)] in ("A", "P") else "LOC"
 
 
-def _relabel_surnames(doc: Doc, mentions: list[Mention]) -> None:
+def _relabel_surnames(
+    doc: Doc, mentions: list[Mention], geocoded: dict[tuple[int, int], str | None]
+) -> None:
     """A one-word mention the model called a place or an organisation that is the surname of
     a person it names in full ("Andrej Mahecic" … "Mahecic said", "Superintendent Ed
-    Hightower" … "Hightower noted") is that person, unless the place geocoder placed it or it
-    qualifies the name after it ("Dublin Director of Engineering Paul Hammersmith", "Farrin's
-    attorney, Tony Soltani")."""
+    Hightower" … "Hightower noted") is that person, unless the place geocoder placed it
+    (``geocoded``) or it qualifies the name after it ("Dublin Director of Engineering Paul
+    Hammersmith", "Farrin's attorney, Tony Soltani")."""
     surnames = {
         m.name.split()[-1] for m in mentions if m.label == "PERSON" and len(m.name.split()) > 1
     }
-    places = (doc._.places if Doc.has_extension("places") else None) or []
-    placed = {(p.start, p.end) for p in places if p.lat is not None}
     for m in mentions:
         if (
             m.label in ("GPE", "LOC", "FAC", "ORG", "NORP")
             and m.name in surnames
-            and (m.start_char, m.end_char) not in placed
+            and (m.start_char, m.end_char) not in geocoded
             and not _qualifies_next(doc, m.end)
         ):
             m.label = "PERSON"
@@ -894,8 +896,9 @@ def link_entities(doc: Doc, attributions: list[Attribution]) -> None:
     """Set ``doc._.entities`` and each attribution's entity, affiliation and targets."""
     table = alias_table()
     mentions = _mentions(doc, table)
-    _relabel_places(doc, mentions)
-    _relabel_surnames(doc, mentions)
+    geocoded = _geocoded(doc)
+    _relabel_places(mentions, geocoded)
+    _relabel_surnames(doc, mentions, geocoded)
     result = _cluster(doc, mentions, table)
     doc._.entities = _build_entities(mentions, result, table)
     doc._.entity_mentions = [(m.start_char, m.end_char, m.ref) for m in mentions if m.ref]
