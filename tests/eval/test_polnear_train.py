@@ -380,3 +380,85 @@ def test_training_on_every_annotator(
 
     assert meta["data"]["sha256"]["train"] == data_hash(both, every=True) != data_hash(both)
     assert [h["epoch"] for h in meta["tune"]["history"]] == [0]
+
+
+def test_self_training_on_unlabelled_news_tagged_by_a_teacher(
+    splits: tuple[Path, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--unlabelled`` news (read as ``run`` reads it) gets the ``--teacher`` model's tags,
+    decoded as the pipeline decodes them, and both stages train on it beside the train
+    split; meta.json says what it was and which teacher tagged it. A file that cannot be read
+    is left out and counted."""
+    from claimgraph.eval.polnear_train import pseudo_labelled
+    from claimgraph.nlp.tagger import decode_bonus, decoded_tags, load_tagger, log_probs, read_meta
+    from claimgraph.nlp.tagger_features import TokenFeatures
+
+    train, dev = splits
+    monkeypatch.setenv("CLAIMGRAPH_CACHE_DIR", str(tmp_path / "cache"))
+    news = tmp_path / "news"
+    news.mkdir()
+    shutil.copy(claimgraph.api.example_path(), news / "a.txt")
+    (news / "b.jsonl").write_text(
+        json.dumps({"text": "The mayor said on Monday that the bridge would reopen."})
+        + "\n{broken\n",
+        encoding="utf-8",
+    )
+    teacher = tmp_path / "teacher"
+    base = ["train", "polnear", "--train", str(train), "--dev", str(dev)]
+    small = ["--epochs", "1", "--hidden", "32"]
+    first = CliRunner().invoke(app, [*base, "--out", str(teacher), *small, "--tune-epochs", "0"])
+    assert first.exit_code == 0, first.output
+
+    made = pseudo_labelled([news], teacher, layers=(3, 6))
+    assert made.info["articles"] == 2 and made.info["left_out"] == 1
+    assert made.info["tokens"] == sum(len(ex["starts"]) for ex in made.examples) > 20
+    assert made.info["teacher"]["o_bonus"] == list(decode_bonus(read_meta(teacher)))
+    tagger = load_tagger(str(teacher))
+    bonus = tuple(made.info["teacher"]["o_bonus"])
+    for ex in made.examples:
+        [lp] = log_probs(tagger.modules, [TokenFeatures(ex["vectors"], ex["symbols"])], 400)
+        assert ex["gold"].shape == (len(ex["starts"]), 3)
+        assert (ex["gold"] == decoded_tags(lp, bonus)).all()
+    # cached features: the second call reads them back and tags them the same
+    again = pseudo_labelled([news], teacher, layers=(3, 6))
+    pairs = zip(made.examples, again.examples, strict=True)
+    assert all((a["gold"] == b["gold"]).all() for a, b in pairs)
+    assert list((tmp_path / "cache" / "polnear-features").glob("unlabelled-*.pkl"))
+    with pytest.raises(ValueError, match="layers"):
+        pseudo_labelled([news], teacher, layers=(6,))
+
+    out = tmp_path / "student"
+    args = [*base, "--out", str(out), *small, "--tune-epochs", "1"]
+    result = CliRunner().invoke(app, [*args, "--unlabelled", str(news), "--teacher", str(teacher)])
+    assert result.exit_code == 0, result.output
+    meta = json.loads((out / "meta.json").read_text())
+    info = meta["data"]["unlabelled"]
+    assert (info["articles"], info["left_out"], info["inputs"]) == (2, 1, [str(news)])
+    assert info["teacher"]["path"] == str(teacher) and len(info["teacher"]["sha256"]) == 64
+    assert meta["data"]["train_versions"] == 4  # the gold articles alone
+    assert [h["epoch"] for h in meta["tune"]["history"]] == [0]
+    assert "unlabelled" in (out / "train.log").read_text()
+    # a checkpoint trained without them is not resumed with them, nor the other way round
+    plain = CliRunner().invoke(app, args)
+    assert plain.exit_code == 0, plain.output
+    assert "checkpoint of other settings or data ignored" in (out / "train.log").read_text()
+    assert "unlabelled" not in json.loads((out / "meta.json").read_text())["data"]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--unlabelled", "news"], "--unlabelled and --teacher go together"),
+        (["--teacher", "shipped"], "--unlabelled and --teacher go together"),
+        (["--unlabelled", "news", "--teacher", "nowhere"], "no meta.json there"),
+    ],
+)
+def test_self_training_options_are_checked_first(
+    tmp_path: Path, options: list[str], message: str
+) -> None:
+    split = tmp_path / "split"
+    (split / "text").mkdir(parents=True)
+    (split / "attributions").mkdir()
+    args = ["train", "polnear", "--train", str(split), "--dev", str(split)]
+    result = CliRunner().invoke(app, [*args, "--out", str(tmp_path / "m"), *options])
+    assert result.exit_code == 2 and message in result.output, result.output

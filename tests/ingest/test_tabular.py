@@ -72,12 +72,28 @@ def test_csv_header_names_are_case_and_space_insensitive() -> None:
 
 
 def test_csv_without_text_column_is_one_error() -> None:
-    data = b"Body ID,articleBody\n1,The minister said so.\n2,Another one.\n"
+    data = b"Body ID,headline\n1,The minister said so.\n2,Another one.\n"
     assert list(read_csv(data, "bodies.csv")) == [
         IngestError(
-            "bodies.csv", "no 'text' column in the header row (columns: 'body id', 'articlebody')"
+            "bodies.csv", "no 'text' column in the header row (columns: 'body id', 'headline')"
         )
     ]
+
+
+def test_a_body_column_is_the_text() -> None:
+    """FNC-1's bodies file names its text "articleBody"; other exports say "body". A real
+    "text" column wins over both."""
+    data = b"Body ID,articleBody\n1,The minister said so.\n2,\n"
+    one, empty = read_csv(data, "bodies.csv")
+    assert isinstance(one, Document) and one.text == "The minister said so."
+    assert one.meta["fields"] == {"body id": "1"}
+    assert empty == IngestError("bodies.csv:3", "'text' is empty")
+    record = {"body": "It rained.", "text": "It snowed."}
+    doc = document_from_record(record, "a.jsonl:1", "jsonl")
+    assert isinstance(doc, Document) and doc.text == "It snowed."
+    assert doc.meta["fields"] == {"body": "It rained."}
+    doc = document_from_record({"Body": "It rained."}, "a.jsonl:2", "jsonl")
+    assert isinstance(doc, Document) and doc.text == "It rained." and "fields" not in doc.meta
 
 
 def test_csv_bad_utf8_row_is_reported_and_others_kept() -> None:

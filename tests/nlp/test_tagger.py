@@ -21,6 +21,7 @@ from claimgraph.nlp.tagger import (
     attributions_from_spans,
     colon_marks,
     decode_bonus,
+    decoded_tags,
     model_available,
     spans_of,
     unshared,
@@ -107,6 +108,19 @@ def test_an_o_bonus_keeps_only_the_spans_the_model_is_surer_of() -> None:
     assert [a.cue for a in assemble(symbols, lp, (0.0, 0.25, 0.0))] == [(1, 2)]
     assert assemble(symbols, lp, (0.0, 0.5, 0.0)) == []  # 0.4 · e^0.5 > 0.6
     assert [a.content for a in assemble(symbols, lp, (0.0, 0.0, 0.5))] == [[(2, 5)]]
+
+
+def test_decoded_tags_are_each_roles_best_sequence_with_the_o_bonus() -> None:
+    source = [B, O, O, O, O, O]
+    content = [O, O, B, I, I, O]
+    lp = _lp([source, [O] * 6, content])
+    lp[1, 1] = np.log([0.4, 0.6, 1e-6])  # "said": B at 0.6
+    tags = decoded_tags(lp)
+    assert tags.shape == (6, 3)
+    assert tags[:, 0].tolist() == source and tags[:, 2].tolist() == content
+    assert tags[:, 1].tolist() == [O, B, O, O, O, O]
+    assert decoded_tags(lp, (0.0, 0.5, 0.0))[:, 1].tolist() == [O] * 6  # 0.4 · e^0.5 > 0.6
+    assert decoded_tags(lp[:0]).shape == (0, 3)
 
 
 def test_the_decoding_chosen_on_dev_is_read_from_the_model_meta() -> None:

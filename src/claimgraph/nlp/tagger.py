@@ -350,6 +350,15 @@ def viterbi(lp: np.ndarray) -> np.ndarray:
     return tags
 
 
+def decoded_tags(lp: np.ndarray, o_bonus: Sequence[float] = (0.0, 0.0, 0.0)) -> np.ndarray:
+    """Per token and role, the tag (0 = O, 1 = B, 2 = I) of each role's best sequence for
+    the ``n × 3 × 3`` log-probabilities ``lp``, with ``o_bonus`` added to O's per role."""
+    if any(o_bonus):
+        lp = lp.copy()
+        lp[:, :, 0] += np.asarray(o_bonus, dtype=lp.dtype)
+    return np.stack([viterbi(lp[:, k]) for k in range(len(ROLES))], axis=1)
+
+
 def spans_of(tags: np.ndarray) -> list[tuple[int, int]]:
     """Token spans ``[start, end)`` of a BIO sequence."""
     out: list[tuple[int, int]] = []
@@ -393,10 +402,8 @@ def assemble(
     role, added to the log-probability of O before decoding (> 0: fewer, surer spans);
     ``colons``: per token, whether it is a colon (``colon_marks``)."""
     sent, para = sentence_marks(symbols)
-    if any(o_bonus):
-        lp = lp.copy()
-        lp[:, :, 0] += np.asarray(o_bonus, dtype=lp.dtype)
-    found = {role: spans_of(viterbi(lp[:, k])) for k, role in enumerate(ROLES)}
+    tags = decoded_tags(lp, o_bonus)
+    found = {role: spans_of(tags[:, k]) for k, role in enumerate(ROLES)}
     cues, contents, sources = found["Cue"], found["Content"], found["Source"]
     pairs = []
     for ci, c in enumerate(cues):
