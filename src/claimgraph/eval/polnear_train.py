@@ -28,6 +28,10 @@ polnear``.
 5. The decoding (``choose_decoding``, also ``claimgraph train decoder``): the final model's
    dev probabilities are decoded with each O bonus of ``BONUS_GRID`` and the best by
    relation F1 goes into ``meta.json`` (not for a model with a fine-tuned tail).
+6. Self-training (``--unlabelled`` news with a ``--teacher`` model, ``pseudo_labelled``): the
+   news gets the teacher's decoded tags for gold and both stages train on it beside the
+   train split; its features are cached by the texts' hash, checkpoints are keyed by texts
+   and teacher, and ``meta.json`` records both under ``data.unlabelled``.
 
 The output directory holds ``model.pt`` (the tagger's weights), ``best.pt`` (the first
 stage's best epoch), ``encoder.pt`` when the second stage was kept, ``meta.json`` (data
