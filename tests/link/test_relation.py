@@ -102,6 +102,24 @@ ACCUSATION = claim("the United States supports terrorists in Syria")
             ),
             1,
         ),
+        # … or a capital after the joint: the quotation went on with a new sentence after
+        # the cue ("… ran off,” he said. “I was so shocked …"), not with the same one …
+        (
+            claim(
+                '"They put something over my head and then they ran off," … "I was so '
+                "shocked I didn't feel a thing.\"",
+                source="Fei Lin",
+            ),
+            1,
+        ),
+        (claim("“We will not,” … “and we never will.”", source="the minister"), -1),
+        (claim("the operation … 'I can't remember much'", source="he", cue="said of"), -1),
+        # … and a negation after ", but" negates another clause than the one asserted.
+        (claim("he was advised to press charges, but does not see the point", source="he"), 1),
+        (claim("I saw the bottle but I didn't realise she would throw it", source="she"), 1),
+        (claim("I can't remember much, but the doctor talked to me", source="he"), -1),
+        (claim("I can't remember much but the doctor talked to me", source="he"), -1),
+        (claim("the US does not support terrorists, but it arms them", source="Moscow"), -1),
         # … but an explicit denial counts in any sentence.
         (
             claim(
@@ -279,3 +297,22 @@ def test_an_unresolved_pronoun_answers_nobody_at_topic_level() -> None:
     rebuttal = claim("criticism from the Russian Defense Ministry", source="he", cue="rejected",
                      cls="deny", targets=("org:russian-defense-ministry",))  # fmt: skip
     assert relate(rebuttal, RUSSIA_ACCUSES, same_proposition=False).relation == "unrelated"
+
+
+def test_one_quotation_reported_whole_and_in_fragments_agrees() -> None:
+    """Two outlets quote the same words, one with the cue between two of its sentences: the
+    fragments' joint is a sentence end, so the first sentence of both is the same and
+    carries the same polarity (they had been told apart as a contradiction)."""
+    whole = claim(
+        "\"They put something over my head and then they ran off. I was so shocked I didn't "
+        'feel a thing."',
+        source="He",
+        claim_id="a",
+    )
+    split = claim(
+        '"They put something over my head and then they ran off," … "I was so shocked I '
+        "didn't feel a thing.\"",
+        source="Fei Lin",
+        claim_id="b",
+    )
+    assert relate(whole, split).relation == "agree"

@@ -153,6 +153,14 @@ def _names_evidence(tokens: list[str]) -> str | None:
 
 # Sentences of a content read for its polarity: a long quotation's, all of them.
 _MAX_SENTENCES = 1000
+# The joint of two fragments of a quotation between a punctuation mark and a capital ("… ran
+# off,” … “I was so shocked …"): the quotation went on with a new sentence after the cue
+# ("he said. “I was …"). (Not after a bare noun phrase: "the operation … 'I can't …".)
+_NEW_SENTENCE_JOINT = re.compile(r"([,.!?;:][\"”'’]?)\s…\s(?=[\"“'‘]?[A-Z])")
+# A plain negation after "but" in the first sentence negates a second clause, not the one
+# the source asserts ("he was advised to press charges(,) but does not see the point"), with
+# or without a comma before it, as quotations are punctuated either way.
+_BUT = re.compile(r"\s+but\s", re.IGNORECASE)
 
 
 # Verbs of opinion a negation makes the negation of what follows: "I don't think it's absurd".
@@ -203,7 +211,8 @@ def _content_polarity(
     the claim's. ``opening``: words of the cue after its verb, which may open the content's
     noun phrase ("published a batch of" | "aerial pictures showing …")."""
     words = _words()
-    sentences = [_words_of(s) for s in split_sentences(text, limit=_MAX_SENTENCES)]
+    split = split_sentences(_NEW_SENTENCE_JOINT.sub("\\1\n", text), limit=_MAX_SENTENCES)
+    sentences = [_words_of(s) for s in split]
     tokens = sentences[0]
     # Denying material ("the Pentagon dismissed the pictures") is still a denial.
     shown = None if denied else _names_evidence([*opening, *tokens])
@@ -221,7 +230,7 @@ def _content_polarity(
         return 1, "negates a dismissal", False
     if any(set(t) & words.deny_forms for t in sentences):
         return -1, "reports a denial", True
-    if set(tokens) & words.negation:
+    if set(_words_of(_BUT.split(split[0], maxsplit=1)[0])) & words.negation:
         return -1, "negated", False
     return 1, "asserts", False
 
