@@ -855,7 +855,17 @@ def contradictions(
             line.append(f"    {side.claim.cue.text} ({side.claim.cue.cls}): ", "cyan")
             line.append(side.text)
             out.print(line)
-    out.print(f"contradictions {len(pairs)}  db {db}", highlight=False, markup=False)
+        if pair.repeats:
+            docs = ", ".join(f"{a}/{b}" for a, b in pair.repeats[:3])
+            more = " …" if len(pair.repeats) > 3 else ""
+            n = len(pair.repeats)
+            out.print(
+                Text(f"  the same words again in {n} more pair{'s' * (n > 1)}: {docs}{more}"),
+                style="dim",
+            )
+    links = len(pairs) + sum(len(p.repeats) for p in pairs)
+    folded = f" ({links} links)" if links != len(pairs) else ""
+    out.print(f"contradictions {len(pairs)}{folded}  db {db}", highlight=False, markup=False)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -103,3 +103,33 @@ def test_an_empty_database_links_and_lists_nothing(tmp_path: Path) -> None:
     assert "embedded 0  linked 0  new links 0  clusters 0" in result.output
     assert "contradictions 0" in runner.invoke(app, ["contradictions", "--db", str(db)]).output
     assert "clusters 0" in runner.invoke(app, ["clusters", "--db", str(db)]).output
+
+
+def test_a_syndicated_story_shows_each_contradiction_once(tmp_path: Path) -> None:
+    """The same story carried twice (here: the Reuters report, and a copy another site ran
+    with one line more) makes the same contradictions twice; they are shown once, with the
+    documents of the other links under them, and the count says how many links they are."""
+    from claimgraph import api
+    from claimgraph.link import link
+    from claimgraph.link.report import contradictions
+
+    corpus = Path(__file__).resolve().parents[1] / "fixtures" / "multi_outlet"
+    reuters = (corpus / "reuters-2017-10-05-syria-exchange.txt").read_text(encoding="utf-8")
+    (tmp_path / "reuters.txt").write_text(reuters, encoding="utf-8")
+    copy = reuters.replace("outlet Reuters", "outlet Daily Wire", 1) + "\nReporting by staff.\n"
+    (tmp_path / "copy.txt").write_text(copy, encoding="utf-8")
+    db = tmp_path / "c.db"
+    api.run([tmp_path / "reuters.txt", tmp_path / "copy.txt"], db, on_error=print)
+    with ClaimStore(db) as store:
+        link(store)
+        links = store.link_counts()["contradict"]
+        pairs = contradictions(store)
+    assert links > len(pairs) > 0
+    assert len(pairs) + sum(len(p.repeats) for p in pairs) == links
+    said = {(p.a.source, p.a.text, p.b.source, p.b.text) for p in pairs}
+    assert len(said) == len(pairs)  # each pair of sides and words once
+    assert any(p.repeats for p in pairs)
+    result = runner.invoke(app, ["contradictions", "--db", str(db)], env=WIDE)
+    assert result.exit_code == 0, result.output
+    assert "the same words again in " in result.output
+    assert result.output.rstrip().endswith(f"contradictions {len(pairs)} ({links} links)  db {db}")

@@ -9,7 +9,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -44,12 +45,26 @@ class Side:
 @dataclass(frozen=True, slots=True)
 class Contradiction:
     """Two claims that contradict each other, earlier side first, with the link's cosine
-    and the reason the relation was chosen."""
+    and the reason the relation was chosen; ``repeats``: the documents (a's, b's) of the
+    other contradicting links between the same words of the same sources (one story
+    syndicated by several outlets), folded into this one."""
 
     a: Side
     b: Side
     score: float
     reason: str | None
+    repeats: tuple[tuple[str, str], ...] = ()
+
+
+_SPACE = re.compile(r"\s+")
+
+
+def _said(side: Side) -> tuple[str, str, str]:
+    """What a side said, as it reads: who, with which cue, which words."""
+    return tuple(  # type: ignore[return-value]
+        _SPACE.sub(" ", x or "").strip().casefold()
+        for x in (side.source, side.claim.cue.text, side.text)
+    )
 
 
 def _side(claim: Claim, outlet: str | None, published: str | None) -> Side:
@@ -67,7 +82,8 @@ def _involves(claim: Claim, entity_id: str, names: set[str]) -> bool:
 
 
 def contradictions(store: ClaimStore, *, entity: str | None = None) -> list[Contradiction]:
-    """The stored contradictions, strongest first; with ``entity`` (an id, name or alias)
+    """The stored contradictions, strongest first, each pair of the same words of the same
+    sources once (its other links in ``repeats``); with ``entity`` (an id, name or alias)
     only those where it is a side's source, the organisation a source speaks for, or a
     target. Raises ``LookupError`` naming the entity when none matches."""
     links = list(store.links(relation="contradict"))
@@ -79,7 +95,8 @@ def contradictions(store: ClaimStore, *, entity: str | None = None) -> list[Cont
 
         found = find_entity(store, entity)
         wanted = (found.entity_id, {n.casefold() for n in (found.name, *found.aliases)})
-    pairs = []
+    pairs: list[Contradiction] = []
+    first: dict[frozenset[tuple[str, str, str]], int] = {}  # what was said → its pair
     for a_id, b_id, score, _, reason, _ in links:
         a, b = claims.get(a_id), claims.get(b_id)
         if a is None or b is None:
@@ -90,6 +107,14 @@ def contradictions(store: ClaimStore, *, entity: str | None = None) -> list[Cont
         sb = _side(b, *docs.get(b.doc_id, (None, None)))
         if (sb.date or "~") < (sa.date or "~"):
             sa, sb = sb, sa
+        said = frozenset((_said(sa), _said(sb)))
+        if said in first:
+            k = first[said]
+            shown = pairs[k]
+            docs_ab = (sa.claim.doc_id, sb.claim.doc_id)
+            pairs[k] = replace(shown, repeats=(*shown.repeats, docs_ab))
+            continue
+        first[said] = len(pairs)
         pairs.append(Contradiction(sa, sb, score, reason))
     return pairs
 
