@@ -120,6 +120,15 @@ ACCUSATION = claim("the United States supports terrorists in Syria")
         (claim("I can't remember much, but the doctor talked to me", source="he"), -1),
         (claim("I can't remember much but the doctor talked to me", source="he"), -1),
         (claim("the US does not support terrorists, but it arms them", source="Moscow"), -1),
+        # Withholding comment or confirmation commits the source to nothing.
+        (claim("their companies did not comment on rumors", source="Lenovo"), 0),
+        (claim("“We are aware of reports. We cannot confirm these reports.”", source="he"), 1),
+        (claim("“We cannot confirm these reports,”", source="the ministry"), 0),
+        (claim("no comment", source="the ministry"), 0),
+        (claim("the pictures could not be verified independently", source="the agency"), 0),
+        (claim("the ministry did not deny the report", source="he"), -1),
+        (claim("the Senate should not confirm a replacement", source="McConnell"), -1),
+        (claim("she did not view the comment in isolation", source="the judge"), -1),
         # … but an explicit denial counts in any sentence.
         (
             claim(

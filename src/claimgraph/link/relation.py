@@ -8,7 +8,8 @@ Rule signals first, from what the pipeline already records on each claim:
   ("the Pentagon denied any complicity") — in any of its sentences — or its first sentence is
   negated ("the US does not support terrorists"; a later sentence of a long quotation is
   another proposition); a denied negation is an assertion again. 0 when the source is not
-  committed: a negated cue ("did not say", cue class ``other``), or a content that only names
+  committed: a negated cue ("did not say", cue class ``other``), a content that withholds
+  ("did not comment on rumors", "could not confirm the reports"), or a content that only names
   published material ("a batch of aerial pictures showing that US troops are present", the
   noun phrase possibly opened by the cue: "published a batch of" | "aerial pictures …"): what
   pictures show is evidence offered, not a proposition that a denial answers;
@@ -163,6 +164,34 @@ _NEW_SENTENCE_JOINT = re.compile(r"([,.!?;:][\"”'’]?)\s…\s(?=[\"“'‘]?[
 _BUT = re.compile(r"\s+but\s", re.IGNORECASE)
 
 
+# Verbs (and the noun of "no comment") that a negation makes a source's withholding, not a
+# denial: "would not comment", "has not publicly commented", "could not be verified" …
+_WITHHOLD = frozenset(
+    {"comment", "comments", "commented", "commenting", "verify", "verified", "speculate"}
+)
+# … and "confirm" after "can" or "could" ("cannot confirm the reports"): a Senate that
+# "should not confirm" a nominee, or one who "will not be confirmed", is another matter.
+_CONFIRM = frozenset({"confirm", "confirmed"})
+# Words that may come between the negation and such a verb.
+_BETWEEN = frozenset(
+    {"be", "been", "immediately", "publicly", "independently", "yet", "officially", "directly"}
+)
+
+
+def _withholds(tokens: list[str], k: int) -> bool:
+    """Whether the negation at ``tokens[k]`` withholds comment or confirmation."""
+    j = k + 1
+    while j < len(tokens) and j - k <= 2 and tokens[j] in _BETWEEN:
+        j += 1
+    if j >= len(tokens):
+        return False
+    if tokens[j] in _WITHHOLD:
+        return True
+    return tokens[j] in _CONFIRM and (
+        tokens[k] == "cannot" or (k > 0 and tokens[k - 1] in ("can", "could"))
+    )
+
+
 # Verbs of opinion a negation makes the negation of what follows: "I don't think it's absurd".
 _OPINION = frozenset({"think", "believe", "consider", "find", "say", "call"})
 
@@ -230,7 +259,13 @@ def _content_polarity(
         return 1, "negates a dismissal", False
     if any(set(t) & words.deny_forms for t in sentences):
         return -1, "reports a denial", True
-    if set(_words_of(_BUT.split(split[0], maxsplit=1)[0])) & words.negation:
+    clause = _words_of(_BUT.split(split[0], maxsplit=1)[0])
+    negations = [k for k, t in enumerate(clause) if t in words.negation]
+    if any(_withholds(clause, k) for k in negations):
+        # "did not comment on rumors", "we cannot confirm these reports": no proposition
+        # denied, the source only will not say (nor does "declined to comment" assert one).
+        return 0, "will not comment or confirm", False
+    if negations:
         return -1, "negated", False
     return 1, "asserts", False
 
