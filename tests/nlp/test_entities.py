@@ -138,6 +138,25 @@ def test_pronoun_source_takes_the_entity_it_resolves_to() -> None:
     assert added.source.entity_id == RUSSIAN_MOD
 
 
+def test_a_surname_the_model_did_not_tag_is_the_person_named_in_full() -> None:
+    """spaCy tags "Joan Tarshis" in a list but not "Tarshis" opening a sentence: the source
+    is still her; a surname two people of the article share is neither's."""
+    text = (
+        "Other women include music publicist and journalist Joan Tarshis, actress Barbara "
+        "Bowman and 15 others.\n\nIn one of the most revealing interviews, Tarshis told CNN "
+        "that she was 19 years old at the time."
+    )
+    told = claim(claimgraph.extract(text), "Tarshis", "told")
+    assert told.source is not None
+    assert (told.source.entity_id, told.source.entity_name) == (
+        "person:joan-tarshis",
+        "Joan Tarshis",
+    )
+    two = text.replace("actress Barbara Bowman", "her sister Ann Tarshis")
+    told = claim(claimgraph.extract(two), "Tarshis", "told")
+    assert told.source is not None and told.source.entity_name != "Joan Tarshis"
+
+
 def test_acronym_from_the_shipped_table_and_the_text(
     example: tuple[Document, list[Claim]],
 ) -> None:

@@ -907,6 +907,17 @@ def link_entities(doc: Doc, attributions: list[Attribution]) -> None:
     body_start = (doc._.body_start or 0) if Doc.has_extension("body_start") else 0
     by_name = {m.name.casefold(): m.ref for m in mentions if m.ref is not None}
     by_name.update({e.name.casefold(): EntityRef(e.entity_id, e.name) for e in doc._.entities})
+    # A source the model did not tag that is the surname of one person the article names in
+    # full ("journalist Joan Tarshis" … "Tarshis told CNN"): that person.
+    surnames: dict[str, set[EntityRef]] = {}
+    for e in doc._.entities:
+        if e.kind == "PERSON" and " " in e.name:
+            surnames.setdefault(e.name.rsplit(" ", 1)[1].casefold(), set()).add(
+                EntityRef(e.entity_id, e.name)
+            )
+    for surname, refs in surnames.items():
+        if len(refs) == 1:
+            by_name.setdefault(surname, next(iter(refs)))
     # Sources in text order, so "the spokesperson" finds "a Pentagon spokesperson" before it.
     by_resolved: dict[str, _SourceLink] = {}
     affiliation_of: dict[str, EntityRef] = {}
