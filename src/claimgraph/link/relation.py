@@ -7,12 +7,14 @@ Rule signals first, from what the pipeline already records on each claim:
   content dismisses claims ("any claims to the contrary are ridiculous"), names a denial
   ("the Pentagon denied any complicity") — in any of its sentences — or its first sentence is
   negated ("the US does not support terrorists"; a later sentence of a long quotation is
-  another proposition); a denied negation is an assertion again. 0 when the source is not
-  committed: a negated cue ("did not say", cue class ``other``), a content that withholds
-  ("did not comment on rumors", "could not confirm the reports"), or a content that only names
-  published material ("a batch of aerial pictures showing that US troops are present", the
-  noun phrase possibly opened by the cue: "published a batch of" | "aerial pictures …"): what
-  pictures show is evidence offered, not a proposition that a denial answers;
+  another proposition, and so is a clause after "but"; the joint of a quotation's fragments
+  before a capital ends a sentence); a denied negation is an assertion again. 0 when the
+  source is not committed: a negated cue ("did not say", cue class ``other``), a content
+  that withholds ("did not comment on rumors", "could not confirm the reports"), or a
+  content that only names published material ("a batch of aerial pictures showing that US
+  troops are present", the noun phrase possibly opened by the cue: "published a batch of" |
+  "aerial pictures …"): what pictures show is evidence offered, not a proposition that a
+  denial answers;
 - hedges (``Claim.hedged``: "reportedly", "allegedly"): the claim is reported, not endorsed.
 
 Two claims about the same proposition contradict when their polarities are opposite and

@@ -61,10 +61,11 @@ _SPACE = re.compile(r"\s+")
 
 def _said(side: Side) -> tuple[str, str, str]:
     """What a side said, as it reads: who, with which cue, which words."""
-    return tuple(  # type: ignore[return-value]
-        _SPACE.sub(" ", x or "").strip().casefold()
-        for x in (side.source, side.claim.cue.text, side.text)
-    )
+
+    def plain(x: str | None) -> str:
+        return _SPACE.sub(" ", x or "").strip().casefold()
+
+    return plain(side.source), plain(side.claim.cue.text), plain(side.text)
 
 
 def _side(claim: Claim, outlet: str | None, published: str | None) -> Side:
