@@ -949,3 +949,28 @@ def test_a_name_listed_after_a_country_is_a_country():
     # a state listed after a state stays one
     s2 = "Nigeria's health ministry sent vaccines to Kaduna and Niger states."
     assert ("Niger", "NG") in [(t, cc) for t, _n, cc in _places(s2)]
+
+
+def test_the_capital_of_a_country_the_article_names_beats_a_namesake_nearby():
+    # From Georgetown, Kentucky (Paris, Kentucky is 25 km away): France is named, so Paris is
+    # its capital; the same story without France keeps the local reading.
+    abroad = (
+        "GEORGETOWN, Ky. (WKYT) - A Georgetown doctor is stuck in France. She was in Paris "
+        "when the streets were closed, her family in Kentucky said."
+    )
+    home = (
+        "GEORGETOWN, Ky. (WKYT) - A Georgetown doctor drove to Paris on Friday, her family in "
+        "Kentucky said."
+    )
+    assert ("Paris", "Paris", "FR") in _places(abroad)
+    assert ("Paris", "Paris", "US") in _places(home)
+
+
+def test_a_named_country_does_not_make_a_state_of_a_capitals_name_the_capital():
+    # "Washington" names a state too: naming the United States does not make it D.C.
+    doc = shared_nlp()(
+        "The United States reported new cases. Health officials in Seattle and Spokane said "
+        "Washington had the most, ahead of Oregon."
+    )
+    wa = next(p for p in doc._.places if p.text == "Washington")
+    assert (wa.name, wa.country_code) == ("Washington", "US") and wa.lon < -100

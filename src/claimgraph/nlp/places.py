@@ -939,6 +939,7 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
 
 
 _CAPITAL = 2.0  # a national capital's weight beyond its population
+_NAMED_CAPITAL = 6.0  # as much as a qualifying country ("Paris, France")
 
 
 def _prior(e: Entry) -> float:
@@ -1025,10 +1026,12 @@ def _choose(
     score: Callable[[Entry], float],
     nearby: dict[Entry, float] | None = None,
     listed: str | None = None,
+    capitals: frozenset[str] = frozenset(),
 ) -> Entry:
     """The candidate of ``m`` that fits best (``score``, from ``_scorer``), the pull of the
-    nearby towns (``_nearby``) counted when it is a town or county; a state of the country
-    ``listed`` when ``m`` follows one of its states in a list."""
+    nearby towns (``_nearby``) counted when it is a town or county but not the capital of one
+    of the countries ``capitals`` the article names; a state of the country ``listed`` when
+    ``m`` follows one of its states in a list."""
     best = max(m.candidates, key=score)
     if listed is not None:
         # One of a list of states ("Utah, Virginia, Washington, West Virginia"), whatever
@@ -1039,7 +1042,20 @@ def _choose(
     # state or a continent ("Mexico", "California, Louisiana and Virginia") stays one.
     if not nearby or best.kind not in _LOCAL_KINDS:
         return best
+    if _named_capital(m, best, capitals):
+        # ("France" … "Paris" in a story from Georgetown, Kentucky: not Paris, Kentucky)
+        return best
     return max(m.candidates, key=lambda e: score(e) + nearby.get(e, 0.0))
+
+
+def _named_capital(m: _Mention, e: Entry, named: frozenset[str]) -> bool:
+    """Whether ``e`` is the capital of one of the countries ``named`` in the article and
+    ``m`` names only towns: such a capital ("France" … "Paris") is as good as qualified by its
+    country, and no namesake near the article's other towns outweighs it. (Not against a
+    state or a country of the name: "Washington", "Panama".)"""
+    return (
+        e.capital and e.country_code in named and all(c.kind in _LOCAL_KINDS for c in m.candidates)
+    )
 
 
 def _seats(m: _Mention) -> set[tuple[str | None, str]]:
@@ -1089,9 +1105,11 @@ def _scorer(
     dateline_cc: str | None,
     votes: dict[str, Counter[tuple[str, str]]] | None,
     towns: Counter[str] | None = None,
+    named: frozenset[str] = frozenset(),
 ) -> Callable[[Entry], float]:
     """How well each candidate of ``m`` fits the article, before the nearby towns count;
-    ``towns``: the countries the article's other towns say, when it names none."""
+    ``towns``: the countries the article's other towns say, when it names none; ``named``: the
+    countries the article names as countries."""
     top_cc = ccs.most_common(1)[0][0] if ccs else None
     support = _support(votes, normalise(m.text)) if votes and len(m.candidates) > 1 else None
     seats = _seats(m)
@@ -1125,6 +1143,8 @@ def _scorer(
                 s += _NAMED_REGION
             if support is not None and (e.kind == "region" or (local and not state_named)):
                 s += _AREA_WEIGHT * min(support[(e.country_code, e.admin1)], _AREA_CAP)
+        if _named_capital(m, e, named):
+            s += _NAMED_CAPITAL
         if qualifier is not None:
             if qualifier.kind == "country" and e.country_code == qualifier.country_code:
                 s += 6.0
@@ -1557,10 +1577,13 @@ def geocode_places(doc: Doc) -> None:
     own_ccs: dict[str, Counter[str]] = {}
     own_admins: dict[str, Counter[tuple[str, str]]] = {}  # … nor its own state
     counted: set[str] = set()  # names counted as a region here
+    named_ccs: dict[str, set[str]] = {}  # per name, the country it names as a country
     for m in mentions:
         if (not m.strong and not m.demonym) or _street(doc, m.end):
             continue
         best = max(m.candidates, key=_prior)
+        if best.kind == "country" and not m.demonym and best.country_code:
+            named_ccs.setdefault(normalise(m.text), set()).add(best.country_code)
         # Only names that point to one country tell which country the article is about
         # ("Georgia" may be the state or the country).
         strong = ("country", "alias", "region")
@@ -1615,7 +1638,14 @@ def geocode_places(doc: Doc) -> None:
         regions = admins - own_admin if own_admin else admins
         own_town = own_towns.get(key)
         towns = town_ccs - own_town if own_town else town_ccs
-        return _scorer(m, countries, regions, qual, same_kind, dateline_cc, votes, towns)
+        return _scorer(
+            m, countries, regions, qual, same_kind, dateline_cc, votes, towns, named_elsewhere(m)
+        )
+
+    def named_elsewhere(m: _Mention) -> frozenset[str]:
+        """The countries the article names as countries, by names other than ``m``'s."""
+        key = normalise(m.text)
+        return frozenset(cc for name, ccs in named_ccs.items() if name != key for cc in ccs)
 
     def resolve(admins: Counter[tuple[str, str]]) -> list[tuple[_Mention, Entry, bool]]:
         """Each place mention's entry, and whether a qualifier after it decided it."""
@@ -1684,7 +1714,11 @@ def geocode_places(doc: Doc) -> None:
                 as_qualifier.get(m.start)
                 or coarse
                 or _choose(
-                    m, score, nearby.get(normalise(m.text)), prev.country_code if listed else None
+                    m,
+                    score,
+                    nearby.get(normalise(m.text)),
+                    prev.country_code if listed else None,
+                    named_elsewhere(m),
                 )
             )
             chosen[m.end] = e
