@@ -157,6 +157,18 @@ def test_a_surname_the_model_did_not_tag_is_the_person_named_in_full() -> None:
     assert told.source is not None and told.source.entity_name != "Joan Tarshis"
 
 
+def test_an_untagged_surname_in_a_content_is_a_target() -> None:
+    """The untagged surname is a mention of the person, so a claim about her targets her."""
+    text = (
+        "Other women include music publicist and journalist Joan Tarshis, a columnist for the "
+        "Daily Planet, and actress Barbara Bowman.\n\nIn one of the most revealing interviews, "
+        "Tarshis told CNN that she was 19 years old at the time. Cosby's lawyer said Tarshis "
+        "was lying."
+    )
+    said = claim(claimgraph.extract(text), "Cosby's lawyer", "said")
+    assert "person:joan-tarshis" in {t.entity_id for t in said.targets}
+
+
 def test_acronym_from_the_shipped_table_and_the_text(
     example: tuple[Document, list[Claim]],
 ) -> None:

@@ -395,7 +395,30 @@ def _mentions(doc: Doc, table: AliasTable) -> list[Mention]:
         if not name or not any(c.isalpha() for c in name):
             continue
         out.append(Mention(s, e, doc[s].idx, doc[e - 1].idx + len(doc[e - 1]), name, span.label_))
-    return out
+    return _untagged_surnames(doc, out)
+
+
+def _untagged_surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:
+    """``mentions`` and, as mentions of a person, the proper nouns the model left untagged
+    that are the surname of a person it names in full ("journalist Joan Tarshis" … "Tarshis
+    told CNN"), standing alone (no other name touches them): the clustering then gives them
+    their person, as it does the surnames the model tags."""
+    surnames = {
+        m.name.split()[-1] for m in mentions if m.label == "PERSON" and len(m.name.split()) > 1
+    }
+    if not surnames:
+        return mentions
+    taken = {i for m in mentions for i in range(m.start, m.end)}
+    extra = [
+        Mention(t.i, t.i + 1, t.idx, t.idx + len(t), t.text, "PERSON")
+        for t in doc
+        if t.text in surnames
+        and t.i not in taken
+        and t.ent_iob_ == "O"
+        and t.pos_ == "PROPN"
+        and not _adjacent_name(doc, t.i, t.i + 1)
+    ]
+    return sorted([*mentions, *extra], key=lambda m: m.start) if extra else mentions
 
 
 def _first_name_start(doc: Doc, start: int) -> int:
@@ -907,17 +930,6 @@ def link_entities(doc: Doc, attributions: list[Attribution]) -> None:
     body_start = (doc._.body_start or 0) if Doc.has_extension("body_start") else 0
     by_name = {m.name.casefold(): m.ref for m in mentions if m.ref is not None}
     by_name.update({e.name.casefold(): EntityRef(e.entity_id, e.name) for e in doc._.entities})
-    # A source the model did not tag that is the surname of one person the article names in
-    # full ("journalist Joan Tarshis" … "Tarshis told CNN"): that person.
-    surnames: dict[str, set[EntityRef]] = {}
-    for e in doc._.entities:
-        if e.kind == "PERSON" and " " in e.name:
-            surnames.setdefault(e.name.rsplit(" ", 1)[1].casefold(), set()).add(
-                EntityRef(e.entity_id, e.name)
-            )
-    for surname, refs in surnames.items():
-        if len(refs) == 1:
-            by_name.setdefault(surname, next(iter(refs)))
     # Sources in text order, so "the spokesperson" finds "a Pentagon spokesperson" before it.
     by_resolved: dict[str, _SourceLink] = {}
     affiliation_of: dict[str, EntityRef] = {}
