@@ -120,6 +120,14 @@ ACCUSATION = claim("the United States supports terrorists in Syria")
         (claim("I can't remember much, but the doctor talked to me", source="he"), -1),
         (claim("I can't remember much but the doctor talked to me", source="he"), -1),
         (claim("the US does not support terrorists, but it arms them", source="Moscow"), -1),
+        # A negation that opens an idiom asserts: "no doubt", "not only", "no matter" …
+        (claim("“There is no doubt that Trump is the favorite,”", source="he"), 1),
+        (claim("he is not only a racist, but a danger to the free world", source="he"), 1),
+        (claim("Bernie is in good shape no matter who wins New York", source="he"), 1),
+        (claim("the economy should work for families and not just billionaires", source="she"), 1),
+        (claim('(that\'s a big "no duh")', source="the study"), 1),
+        (claim("there is no doubt, and the US does not support terrorists", source="he"), -1),
+        (claim("the group no longer recruits children", source="the ministry"), -1),
         # Withholding comment or confirmation commits the source to nothing.
         (claim("their companies did not comment on rumors", source="Lenovo"), 0),
         (claim("“We are aware of reports. We cannot confirm these reports.”", source="he"), 1),

@@ -100,13 +100,14 @@ class _Words:
     claim: frozenset[str]
     evidence: frozenset[str]
     deny_forms: frozenset[str]
+    idioms: frozenset[tuple[str, ...]]  # a negation with the word after it that asserts
 
 
 @lru_cache(maxsize=1)
 def _words() -> _Words:
     path = resources.files("claimgraph") / "data" / "polarity.tsv"
     kinds: dict[str, set[str]] = {
-        "negation": set(), "dismissal": set(), "claim": set(), "evidence": set()
+        "negation": set(), "dismissal": set(), "claim": set(), "evidence": set(), "idiom": set()
     }  # fmt: skip
     with path.open(encoding="utf-8") as fh:
         rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
@@ -120,6 +121,7 @@ def _words() -> _Words:
         frozenset(kinds["claim"]),
         frozenset(kinds["evidence"]),
         frozenset(form for lemma in deny for form in _inflections(lemma)),
+        frozenset(tuple(idiom.split()) for idiom in kinds["idiom"]),
     )
 
 
@@ -262,7 +264,12 @@ def _content_polarity(
     if any(set(t) & words.deny_forms for t in sentences):
         return -1, "reports a denial", True
     clause = _words_of(_BUT.split(split[0], maxsplit=1)[0])
-    negations = [k for k, t in enumerate(clause) if t in words.negation]
+    # ("There is no doubt that …", "not only … but …": the negation asserts.)
+    negations = [
+        k
+        for k, t in enumerate(clause)
+        if t in words.negation and tuple(clause[k : k + 2]) not in words.idioms
+    ]
     if any(_withholds(clause, k) for k in negations):
         # "did not comment on rumors", "we cannot confirm these reports": no proposition
         # denied, the source only will not say (nor does "declined to comment" assert one).
