@@ -974,3 +974,12 @@ def test_a_named_country_does_not_make_a_state_of_a_capitals_name_the_capital():
     )
     wa = next(p for p in doc._.places if p.text == "Washington")
     assert (wa.name, wa.country_code) == ("Washington", "US") and wa.lon < -100
+
+
+def test_a_news_outlet_named_after_a_place_names_no_place():
+    # Listed outlets and names ending in an outlet's word ("… Daily News") are outlets.
+    found = _places(
+        "The Los Angeles Times and China Daily reported the outbreak, as did the Midland Daily "
+        "News and Agence France-Presse. Hospitals in Beijing were full."
+    )
+    assert [n for _t, n, _cc in found] == ["Beijing"]

@@ -695,6 +695,18 @@ def _split_pieces(doc: Doc, start: int, end: int, gaz: Gazetteer) -> list[tuple[
 _HAMLET_POP = 1000
 
 
+@lru_cache(maxsize=1)
+def _outlet_words() -> frozenset[str]:
+    """The words of ``data/media.tsv`` that end a news outlet's name ("Times", "Daily")."""
+    return frozenset(r[0] for r in _data_lines("media.tsv") if len(r) > 1 and r[1] == "outlet_word")
+
+
+def _outlet(doc: Doc, start: int, end: int, gaz: Gazetteer) -> bool:
+    """Whether ``start:end`` names a news outlet: one of ``data/media.tsv`` (which the
+    gazetteer refuses as a place) or a name ending in an outlet's word ("Moulton News")."""
+    return normalise(doc[start:end].text) in gaz.refused or doc[end - 1].text in _outlet_words()
+
+
 def _hamlet(e: Entry) -> bool:
     return e.kind == "city" and e.population < _HAMLET_POP
 
@@ -852,6 +864,11 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
         if not cands and doc[end - 1].lower_ in _ADMIN_WORDS and end - start > 1:
             cands = _candidates(gaz, doc[start : end - 1].text)
             admin = True
+        if not cands and label == "ORG" and _outlet(doc, start, end, gaz):
+            # A news outlet named after its place ("the New York Times", "China Daily") names
+            # no place: news gold leaves it out, and a claim it carries is not about the city.
+            taken[start:end] = b"\x01" * (end - start)
+            continue
         if not cands and end - start > 1 and (label in _PREFIX_LABELS or label == "PERSON"):
             # A place that opens an organisation's or a building's name ("the Douglas County
             # Hospital", "Parkers Prairie High School"): news gold counts it as a place. In a
