@@ -588,6 +588,13 @@ def test_a_town_name_that_is_a_persons_name_here_is_the_person():
     s7 = "Rep. Virginia Foxx of North Carolina said the bill would help Virginia voters."
     assert ("Virginia", "Virginia", "US") in _places(s7)
     assert ("Georgia", "Georgia", "US") in _places("Georgia Stevens moved to Atlanta, Georgia.")
+    # … and so is a state that is a surname, the name tagged with its possessive or not
+    # ("Joan Rivers'" … "of Rivers' death": not Nigeria's Rivers State)
+    s8 = (
+        "If the story about Joan Rivers' doctor taking a selfie sounded outlandish, that's "
+        "because it was. Within hours of Rivers' death, sales of her book soared in New York."
+    )
+    assert not _named(s8, "Rivers")
 
 
 def test_canadian_province_abbreviations_and_chinese_regions_without_designator():

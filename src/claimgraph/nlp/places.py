@@ -1358,33 +1358,32 @@ def _not_personal_names(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
     """The mentions less those of a town's name that is a person's given name or surname in
     the article ("Elizabeth Fairfield" … "Fairfield's defense team", "Tanya Rodriguez" …
     "Tanya is his wife"), unless the words around say place ("in Fairfield", "Fairfield,
-    Conn.", "Atlanta, Georgia"). A country or a state is the person's only where it is the
-    given name and none of the article's other places lies in it ("Georgia Stevens" …
-    "said Georgia" in an Alberta paper; not "Rep. Virginia Foxx" … "Virginia voters" beside
-    North Carolina; "Jack Georgia" is rare, "Georgia" is not)."""
+    Conn.", "Atlanta, Georgia"). A country or a state is the person's only where none of the
+    article's other places lies in its countries ("Georgia Stevens" … "said Georgia" in an
+    Alberta paper, "Joan Rivers" … "Rivers was sedated" in a New York one: not Nigeria's Rivers
+    State; not "Rep. Virginia Foxx" … "Virginia voters" beside North Carolina)."""
+    persons = [_unpossessed(e) for e in doc.ents if e.label_ == "PERSON"]
     personal = {
         e[i].text
-        for e in doc.ents
-        if e.label_ == "PERSON"
-        and len(e) > 1
+        for e in persons
+        if len(e) > 1
         # not the model's "Village Malakal"
         and not any(t.lower_ in _SETTLEMENT_WORDS for t in e[:-1])
         for i in (0, -1)
     }
     if not personal:
         return mentions
-    given = {e[0].text for e in doc.ents if e.label_ == "PERSON" and _personal_name(e)}
+    # (the first and last words of the names that read as a person's: "Joan Rivers")
+    named = {e[i].text for e in persons if _personal_name(e) for i in (0, -1)}
     ends = {m.end for m in mentions}
     kept = []
     for m in mentions:
-        if m.text in personal and (
-            not _more_than_a_town(m) or _given_name_only(m, given, mentions)
-        ):
+        if m.text in personal and (not _more_than_a_town(m) or _persons_only(m, named, mentions)):
             prev = doc[m.start - 1].lower_ if m.start > 0 else ""
             nxt = doc[m.end].text if m.end < len(doc) else ""
             # ("in Fairfield", "Bantam, Litchfield, Winsted", "Atlanta, Georgia"; not "said
-            # Georgia, noting …", "to Georgia's credit")
-            at_place = prev in _AT_PLACE and nxt not in ("'s", "’s")
+            # Georgia, noting …", "to Georgia's credit", "of Rivers' death")
+            at_place = prev in _AT_PLACE and nxt not in ("'s", "’s", "'", "’")
             listed = nxt == "," and m.end + 1 < len(doc) and doc[m.end + 1].is_title
             qualifying = prev == "," and m.start - 1 in ends and _more_than_a_town(m)
             if not (at_place or listed or qualifying):
@@ -1393,10 +1392,18 @@ def _not_personal_names(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
     return kept
 
 
-def _given_name_only(m: _Mention, given: set[str], mentions: list[_Mention]) -> bool:
-    """Whether the country's or state's name ``m`` is a person's given name in the article
-    and no other place of it lies in any of its senses' countries."""
-    if m.text not in given:
+def _unpossessed(span: Span) -> Span:
+    """``span`` without the possessive the model may tag with a name ("Joan Rivers'")."""
+    end = span.end
+    while end > span.start + 1 and span.doc[end - 1].text in ("'", "’", "'s", "’s"):
+        end -= 1
+    return span.doc[span.start : end]
+
+
+def _persons_only(m: _Mention, named: set[str], mentions: list[_Mention]) -> bool:
+    """Whether the country's or state's name ``m`` is a word of a person's name in the article
+    (``named``) and no other place of it lies in any of its senses' countries."""
+    if m.text not in named:
         return False
     own = normalise(m.text)
     around = {
