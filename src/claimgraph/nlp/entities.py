@@ -398,14 +398,17 @@ def _mentions(doc: Doc, table: AliasTable) -> list[Mention]:
     return _untagged_surnames(doc, out)
 
 
+def _surnames(mentions: list[Mention]) -> set[str]:
+    """The last words of the persons' names given in full among ``mentions``."""
+    return {m.name.split()[-1] for m in mentions if m.label == "PERSON" and len(m.name.split()) > 1}
+
+
 def _untagged_surnames(doc: Doc, mentions: list[Mention]) -> list[Mention]:
     """``mentions`` and, as mentions of a person, the proper nouns the model left untagged
     that are the surname of a person it names in full ("journalist Joan Tarshis" … "Tarshis
     told CNN"), standing alone (no other name touches them): the clustering then gives them
     their person, as it does the surnames the model tags."""
-    surnames = {
-        m.name.split()[-1] for m in mentions if m.label == "PERSON" and len(m.name.split()) > 1
-    }
+    surnames = _surnames(mentions)
     if not surnames:
         return mentions
     taken = {i for m in mentions for i in range(m.start, m.end)}
@@ -465,9 +468,7 @@ def _relabel_surnames(
     Hightower" … "Hightower noted") is that person, unless the place geocoder placed it
     (``geocoded``) or it qualifies the name after it ("Dublin Director of Engineering Paul
     Hammersmith", "Farrin's attorney, Tony Soltani")."""
-    surnames = {
-        m.name.split()[-1] for m in mentions if m.label == "PERSON" and len(m.name.split()) > 1
-    }
+    surnames = _surnames(mentions)
     for m in mentions:
         if (
             m.label in ("GPE", "LOC", "FAC", "ORG", "NORP")
