@@ -59,6 +59,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
+from claimgraph.nlp.qualifiers import outlet_words
 from claimgraph.records import Place
 
 # Labels whose entities are places by the model's own account.
@@ -695,16 +696,10 @@ def _split_pieces(doc: Doc, start: int, end: int, gaz: Gazetteer) -> list[tuple[
 _HAMLET_POP = 1000
 
 
-@lru_cache(maxsize=1)
-def _outlet_words() -> frozenset[str]:
-    """The words of ``data/media.tsv`` that end a news outlet's name ("Times", "Daily")."""
-    return frozenset(r[0] for r in _data_lines("media.tsv") if len(r) > 1 and r[1] == "outlet_word")
-
-
 def _outlet(doc: Doc, start: int, end: int, gaz: Gazetteer) -> bool:
     """Whether ``start:end`` names a news outlet: one of ``data/media.tsv`` (which the
     gazetteer refuses as a place) or a name ending in an outlet's word ("Moulton News")."""
-    return normalise(doc[start:end].text) in gaz.refused or doc[end - 1].text in _outlet_words()
+    return normalise(doc[start:end].text) in gaz.refused or doc[end - 1].text in outlet_words()
 
 
 def _hamlet(e: Entry) -> bool:

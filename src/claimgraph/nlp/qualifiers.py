@@ -125,6 +125,17 @@ def data_rows(name: str) -> Iterable[list[str]]:
     yield from csv.reader(rows, delimiter="\t", quoting=csv.QUOTE_NONE)
 
 
+@lru_cache(maxsize=1)
+def outlet_words() -> frozenset[str]:
+    """The words of ``data/media.tsv`` that mark an organisation's name as a news outlet's
+    when the name is not listed ("the Daily Caller", "the Moulton News")."""
+    return frozenset(
+        r[0].strip()
+        for r in data_rows("media.tsv")
+        if len(r) >= 2 and r[1].strip() == "outlet_word"
+    )
+
+
 # --------------------------------------------------------------------------- cue class
 
 
@@ -181,7 +192,6 @@ def _matchers(vocab: Vocab) -> _Matchers:
     rows = [r for r in data_rows("media.tsv") if len(r) >= 2]
     names: list[str] = []
     channels: list[str] = []
-    outlet_words: set[str] = set()
     for phrase, kind, *_ in rows:
         phrase, kind = phrase.strip(), kind.strip()
         if kind in ("outlet", "platform"):
@@ -190,8 +200,6 @@ def _matchers(vocab: Vocab) -> _Matchers:
                 names.append("the " + phrase[4:])
         elif kind == "channel":
             channels.append(phrase.lower())
-        elif kind == "outlet_word":
-            outlet_words.add(phrase)
     hedge_m = PhraseMatcher(vocab, attr="LOWER")
     hedge_m.add("HEDGE", _tokenize(vocab, hedge_phrases()))
     name_m = PhraseMatcher(vocab, attr="ORTH")
@@ -229,7 +237,7 @@ def _matchers(vocab: Vocab) -> _Matchers:
             ]
         ],
     )
-    m = _Matchers(hedge_m, name_m, chan_m, dep_m, frozenset(outlet_words))
+    m = _Matchers(hedge_m, name_m, chan_m, dep_m, outlet_words())
     _MATCHERS[key] = m
     return m
 
