@@ -103,6 +103,22 @@ def test_extract_jsonl_to_stdout() -> None:
     assert claim["source"]["text"] == "The senator"
     assert text[claim["cue"]["start"] : claim["cue"]["end"]] == "told"
     assert claim["content"]["fragments"] == [[text.index("that"), text.index(" pass") + 5]]
+    assert claim["content"]["negated"] is False
+
+
+def test_extract_jsonl_records_where_the_parse_puts_a_negation() -> None:
+    text = (
+        "The senator told reporters that the bill would not pass. Police said two men were "
+        "arrested because they did not stop."
+    )
+    result = runner.invoke(app, ["extract", "-"], input=text + "\n")
+    assert result.exit_code == 0, result.output
+    claims = [json.loads(line) for line in result.stdout.splitlines() if '"claim"' in line]
+    negated = {c["content"]["text"]: c["content"]["negated"] for c in claims}
+    assert negated == {
+        "that the bill would not pass": True,
+        "two men were arrested because they did not stop": False,
+    }
 
 
 def test_extract_brat_maps_offsets_back_to_the_file(tmp_path: Path) -> None:

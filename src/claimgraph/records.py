@@ -59,6 +59,10 @@ class Content:
 
     text: str
     fragments: tuple[tuple[int, int], ...]
+    # Whether the parse puts a negation of the content's first sentence in its main clause
+    # ("that the US does not support terrorists"; not "killed … because they wouldn't take
+    # part"); None when unknown (records built by hand or stored before it was recorded).
+    negated: bool | None = None
 
     @property
     def start(self) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from claimgraph.link.relation import denies, polarity, relate, relate_many, side
@@ -179,6 +181,24 @@ ACCUSATION = claim("the United States supports terrorists in Syria")
 )
 def test_polarity(made: Claim, expected: int) -> None:
     assert polarity(made)[0] == expected
+
+
+def test_a_negation_the_parse_puts_in_a_subordinate_clause_asserts() -> None:
+    killed = claim("a dozen doctors have been killed because they wouldn't take part")
+    # read from the words alone (a record built by hand, a database from before the parse's
+    # reading was stored) the negation counts; the parse's reading decides where it is known
+    assert polarity(killed)[0] == -1
+    subordinate = dataclasses.replace(
+        killed, content=dataclasses.replace(killed.content, negated=False)
+    )
+    assert polarity(subordinate) == (1, "assert cue, content asserts (its negation is in a "
+                                        "subordinate clause)")  # fmt: skip
+    main = dataclasses.replace(killed, content=dataclasses.replace(killed.content, negated=True))
+    assert polarity(main)[0] == -1
+    executed = claim("doctors were executed for refusing to take part", source="Amnesty",
+                     claim_id="e")  # fmt: skip
+    assert relate(executed, subordinate).relation == "agree"
+    assert relate(executed, killed).relation == "contradict"
 
 
 def test_an_accusation_and_its_denial_contradict() -> None:

@@ -163,6 +163,49 @@ def test_clause_excludes_content_and_other_clauses(nlp: Language) -> None:
     assert words == ["told", "Sputnik", "on", "Friday"]
 
 
+# ------------------------------------------------------------------------------ negation
+
+
+@pytest.mark.parametrize(
+    ("text", "content", "negated"),
+    [
+        ("The ministry said the United States does not support terrorists.",
+         "the United States does not support terrorists", True),
+        ("Police said no one released the filings.", "no one released the filings", True),
+        # the negation of a complement clause is what the content says
+        ("Analysts said it means Trump never paid the tax.", "it means Trump never paid the tax",
+         True),
+        # a noun or a preposition opening the content holds its proposition in its clause
+        ("Officials dismissed suggestions that he is not a billionaire.",
+         "suggestions that he is not a billionaire", True),
+        # a negated noun phrase corrects one, in any clause but a subordinate one
+        ("A source said the Russians broached the idea of using a secure line between the Trump "
+         "administration and Russia, not Kushner.",
+         "the Russians broached the idea of using a secure line between the Trump "
+         "administration and Russia, not Kushner", True),
+        # subordinate clauses negate themselves, not the content
+        ("Police said a dozen doctors have been killed because they wouldn't take part.",
+         "a dozen doctors have been killed because they wouldn't take part", False),
+        ("The mayor said the people who weren't here did the work.",
+         "the people who weren't here did the work", False),
+        ("Experts said the penalties for not disclosing assets are light.",
+         "the penalties for not disclosing assets are light", False),
+        # an idiom's negation asserts; no negation at all
+        ("He said there is no doubt that the bridge is safe.",
+         "there is no doubt that the bridge is safe", False),
+        ("He said the bridge is safe.", "the bridge is safe", False),
+        # only the first sentence of a quotation says what the source asserts or denies
+        ("“The bridge is safe. It will not close,” he said.",
+         "The bridge is safe. It will not close,", False),
+    ],
+)  # fmt: skip
+def test_content_negation_is_read_from_the_parse(
+    nlp: Language, text: str, content: str, negated: bool
+) -> None:
+    att = qualified(nlp, text, "said" if "said" in text else "dismissed", content, "say")
+    assert att.content_negated is negated
+
+
 # ------------------------------------------------------------------------------ hedges
 
 

@@ -84,7 +84,7 @@ def wire_claims(doc: Document) -> list[Claim]:
         kind="indirect",
         source=None,
         cue=Cue("denied", *denied, lemma="deny", cls="deny"),
-        content=Content(text[slice(*plant)], (plant,)),
+        content=Content(text[slice(*plant)], (plant,), negated=False),
     )
     analysts = at(text, "Analysts")
     said2 = at(text, "said", analysts[1])
@@ -95,7 +95,7 @@ def wire_claims(doc: Document) -> list[Claim]:
         kind="indirect",
         source=Source("Analysts", *analysts),
         cue=Cue("said", *said2, lemma="say", cls="assert"),
-        content=Content(text[slice(*deal)], (deal,)),
+        content=Content(text[slice(*deal)], (deal,), negated=False),
         hedged=True,
     )
     return [split, unsourced, hedged]
@@ -277,6 +277,26 @@ def test_round_trip_gives_back_the_same_records(filled: Path) -> None:
         assert store.document("no-such-doc") is None
 
 
+def test_a_contents_negation_round_trips_known_or_not(db_path: Path) -> None:
+    text = "Officials said the bridge is not safe, the dam is safe and the road is closed."
+    doc = Document(doc_id=content_id(text), text=text)
+    cue = at(text, "said")
+    claims = [
+        Claim(doc.doc_id, claim_id(doc.doc_id, cue[0], (body,)), "indirect", None,
+              Cue("said", *cue, "say", "assert"), Content(text[slice(*body)], (body,), negated))
+        for body, negated in (
+            (at(text, "the bridge is not safe"), True),
+            (at(text, "the dam is safe"), False),
+            (at(text, "the road is closed"), None),
+        )
+    ]  # fmt: skip
+    with ClaimStore(db_path) as store:
+        assert store.add(doc, claims)
+    with ClaimStore(db_path) as store:
+        assert [c.content.negated for c in store.claims()] == [True, False, None]
+        assert list(store.claims()) == claims
+
+
 def test_split_quote_keeps_both_fragments_in_order(filled: Path) -> None:
     wire = wire_document()
     with ClaimStore(filled) as store:
@@ -388,10 +408,10 @@ def test_wal_mode_and_foreign_keys_are_on(filled: Path) -> None:
 
 def test_schema_version_is_recorded_once(db_path: Path) -> None:
     with ClaimStore(db_path) as store:
-        assert store.schema_version == SCHEMA_VERSION == 3
+        assert store.schema_version == SCHEMA_VERSION == 4
     with ClaimStore(db_path) as store:
         rows = store.connection.execute("SELECT version FROM schema_version").fetchall()
-    assert rows == [(1,), (2,), (3,)]
+    assert rows == [(1,), (2,), (3,), (4,)]
 
 
 def test_file_from_a_newer_claimgraph_is_refused(db_path: Path) -> None:

@@ -96,7 +96,7 @@ def test_a_version_1_file_is_migrated_on_open_and_keeps_its_data(tmp_path: Path)
     assert not NEW_TABLES & tables(path)
 
     with ClaimStore(path) as store:
-        assert store.schema_version == SCHEMA_VERSION == 3
+        assert store.schema_version == SCHEMA_VERSION == 4
         assert list(store.documents()) == [
             Document(
                 doc_id=DOC_ID,
@@ -115,14 +115,15 @@ def test_a_version_1_file_is_migrated_on_open_and_keeps_its_data(tmp_path: Path)
                 kind="indirect",
                 source=Source("The senator", *SOURCE),
                 cue=Cue("said", *CUE, "say", "assert"),
+                # Neither the content's negation nor the granularity was recorded by
+                # version 1: they stay unknown (None).
                 content=Content(TEXT[slice(*BODY)], (BODY,)),
-                # Granularity was not recorded by version 1: it stays unknown.
                 date=DateRef("on Tuesday", "2024-05-14", *WHEN),
             )
         ]
         assert [c.claim_id for c in store.search("bill")] == [CLAIM_ID]
         versions = store.connection.execute("SELECT version FROM schema_version").fetchall()
-    assert versions == [(1,), (2,), (3,)]
+    assert versions == [(1,), (2,), (3,), (4,)]
     assert tables(path) >= NEW_TABLES
 
 

@@ -8,7 +8,9 @@ Rule signals first, from what the pipeline already records on each claim:
   ("the Pentagon denied any complicity") — in any of its sentences — or its first sentence is
   negated ("the US does not support terrorists"; a later sentence of a long quotation is
   another proposition, and so is a clause after "but"; the joint of a quotation's fragments
-  before a capital ends a sentence); a denied negation is an assertion again. 0 when the
+  before a capital ends a sentence), unless the parse put its negations in subordinate
+  clauses (``Content.negated`` False: "killed … because they wouldn't take part"); a denied
+  negation is an assertion again. 0 when the
   source is not committed: a negated cue ("did not say", cue class ``other``), a content
   that withholds ("did not comment on rumors", "could not confirm the reports"), or a
   content that only names published material ("a batch of aerial pictures showing that US
@@ -41,16 +43,15 @@ is never overruled, since those are explicit in the text.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
 from claimgraph.link.features import split_sentences
 from claimgraph.nlp.lexicon import load_lexicon
+from claimgraph.nlp.qualifiers import polarity_words
 from claimgraph.records import Claim
 
 __all__ = [
@@ -105,23 +106,16 @@ class _Words:
 
 @lru_cache(maxsize=1)
 def _words() -> _Words:
-    path = resources.files("claimgraph") / "data" / "polarity.tsv"
-    kinds: dict[str, set[str]] = {
-        "negation": set(), "dismissal": set(), "claim": set(), "evidence": set(), "idiom": set()
-    }  # fmt: skip
-    with path.open(encoding="utf-8") as fh:
-        rows = csv.DictReader((line for line in fh if not line.startswith("#")), delimiter="\t")
-        for row in rows:
-            kinds[row["kind"].strip()].add(row["word"].strip().lower())
+    kinds = polarity_words()
     lexicon = load_lexicon()
     deny = {lemma for lemma, cls in lexicon.classes.items() if cls == "deny" and " " not in lemma}
     return _Words(
-        frozenset(kinds["negation"]),
-        frozenset(kinds["dismissal"]),
-        frozenset(kinds["claim"]),
-        frozenset(kinds["evidence"]),
+        kinds.get("negation", frozenset()),
+        kinds.get("dismissal", frozenset()),
+        kinds.get("claim", frozenset()),
+        kinds.get("evidence", frozenset()),
         frozenset(form for lemma in deny for form in _inflections(lemma)),
-        frozenset(tuple(idiom.split()) for idiom in kinds["idiom"]),
+        frozenset(tuple(idiom.split()) for idiom in kinds.get("idiom", ())),
     )
 
 
@@ -233,7 +227,7 @@ def _characterises(tokens: list[str]) -> bool:
 
 
 def _content_polarity(
-    text: str, *, denied: bool = False, opening: Sequence[str] = ()
+    text: str, *, denied: bool = False, opening: Sequence[str] = (), negated: bool | None = None
 ) -> tuple[int, str, bool]:
     """Sign, why, and whether a negative sign is an explicit denial (not only a negation).
 
@@ -242,7 +236,10 @@ def _content_polarity(
     first, which says what the source asserts or denies: a long quotation goes on to other
     propositions ("… He would not have done that to a Mitt Romney."), whose negations are not
     the claim's. ``opening``: words of the cue after its verb, which may open the content's
-    noun phrase ("published a batch of" | "aerial pictures showing …")."""
+    noun phrase ("published a batch of" | "aerial pictures showing …"). ``negated``: the
+    parse's reading (``Content.negated``); False means the first clause's negations stand in
+    subordinate clauses ("… because they wouldn't take part"), which negate nothing the
+    source says."""
     words = _words()
     split = split_sentences(_NEW_SENTENCE_JOINT.sub("\\1\n", text), limit=_MAX_SENTENCES)
     sentences = [_words_of(s) for s in split]
@@ -274,6 +271,8 @@ def _content_polarity(
         # "did not comment on rumors", "we cannot confirm these reports": no proposition
         # denied, the source only will not say (nor does "declined to comment" assert one).
         return 0, "will not comment or confirm", False
+    if negations and negated is False:
+        return 1, "asserts (its negation is in a subordinate clause)", False
     if negations:
         return -1, "negated", False
     return 1, "asserts", False
@@ -281,20 +280,25 @@ def _content_polarity(
 
 def polarity(claim: Claim) -> tuple[int, str]:
     """+1 (asserts the content), -1 (denies it) or 0 (not committed), and why."""
-    sign, why, _ = _polarity(claim.cue.text, claim.cue.cls, claim.content.text)
+    sign, why, _ = _polarity(
+        claim.cue.text, claim.cue.cls, claim.content.text, claim.content.negated
+    )
     return sign, why
 
 
 def denies(claim: Claim) -> bool:
     """Whether the claim denies explicitly: a deny cue, or a content that dismisses claims
     or reports a denial. A "not" somewhere in a long quote is a negation, not a denial."""
-    return _polarity(claim.cue.text, claim.cue.cls, claim.content.text)[2]
+    c = claim.content
+    return _polarity(claim.cue.text, claim.cue.cls, c.text, c.negated)[2]
 
 
 # Linking asks for the polarity of each claim once per pair it is in (a claim of a big
 # cluster is in hundreds): remembered by what it depends on.
 @lru_cache(maxsize=1 << 16)
-def _polarity(cue: str, cls: str, content: str) -> tuple[int, str, bool]:
+def _polarity(
+    cue: str, cls: str, content: str, negated: bool | None = None
+) -> tuple[int, str, bool]:
     cue_words = _words_of(cue)
     if cls == "other" and set(cue_words) & _words().negation:
         return 0, f"negated cue {cue!r}", False
@@ -303,7 +307,9 @@ def _polarity(cue: str, cls: str, content: str) -> tuple[int, str, bool]:
     content_as = "as" in denied_words[1:]
     if content_as and _characterises(denied_words):
         return 0, f"deny cue {cue!r}, content characterises", False
-    sign, why, explicit = _content_polarity(content, denied=cls == "deny", opening=cue_words[1:])
+    sign, why, explicit = _content_polarity(
+        content, denied=cls == "deny", opening=cue_words[1:], negated=negated
+    )
     if sign == 0:
         return 0, f"{cls} cue, content {why}", False
     if cls == "deny":

@@ -80,7 +80,9 @@ def doc_to_claims(document: Document, attributions: list[Attribution]) -> list[C
                 kind=att.kind,  # type: ignore[arg-type]
                 source=source,
                 cue=Cue(text[cs:ce], cs, ce, att.cue_lemma, att.cue_class),  # type: ignore[arg-type]
-                content=Content(" … ".join(text[s:e] for s, e in fragments), fragments),
+                content=Content(
+                    " … ".join(text[s:e] for s, e in fragments), fragments, att.content_negated
+                ),
                 medium=medium,
                 hedged=att.hedged,
                 date=date,

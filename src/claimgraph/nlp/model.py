@@ -31,6 +31,7 @@ class Attribution:
     medium: tuple[int, int] | None = None
     cue_class: str = "other"
     hedged: bool = False
+    content_negated: bool | None = None  # a negation in the content's main clause (parse)
     date: tuple[str, int, int] | None = None  # (iso value, start, end)
     entity: EntityRef | None = None  # the canonical entity of the source
     affiliation: str | None = None  # the organisation a person source speaks for

@@ -35,7 +35,13 @@ from spacy.tokens import Doc, Span, Token
 
 from claimgraph.nlp.entities import entities_in
 from claimgraph.nlp.model import Attribution
-from claimgraph.nlp.qualifiers import CLAUSE_BREAKS, data_rows, hedge_spans, is_hedged
+from claimgraph.nlp.qualifiers import (
+    CLAUSE_BREAKS,
+    content_negated,
+    data_rows,
+    hedge_spans,
+    is_hedged,
+)
 from claimgraph.nlp.time import text_dates
 
 MIN_WORDS = 5
@@ -294,4 +300,5 @@ def find_narrative(doc: Doc, attributions: list[Attribution]) -> list[Attributio
         hedges = hedge_spans(doc)
         for att in found:
             att.hedged = is_hedged(doc, att, hedges)
+            att.content_negated = content_negated(doc, att)
     return found

@@ -1,6 +1,6 @@
 """What qualifies an attribution: the cue's class, hedging, and the medium it went through.
 
-``qualify(doc, attributions)`` fills three fields of each ``Attribution``:
+``qualify(doc, attributions)`` fills four fields of each ``Attribution``:
 
 - ``cue_class`` (assert | deny | accuse | warn | publish | other) from the cue lemma through
   ``claimgraph.nlp.lexicon.cue_class``. A *negated* cue ("did not deny", "never said",
@@ -9,6 +9,10 @@
   Such attributions get ``extra["negated"] = True`` so stance work can still see them.
 - ``hedged``: a hedge from ``data/hedges.txt`` ("allegedly", "reportedly", "claimed to", …)
   occurs in the cue's sentence or inside a content fragment.
+- ``content_negated``: whether the parse puts a negation word of the content's first sentence
+  in its main clause ("that the US does not support terrorists"), not in a subordinate one
+  ("killed … because they wouldn't take part"); ``claimgraph.link.relation`` reads a
+  content's polarity from its words and counts a negation only where this is not False.
 - ``medium``: the outlet or vehicle of the utterance, searched in the cue's clause (see
   ``cue_clause``). The span never includes the preposition: "told Sputnik" → "Sputnik",
   "in a statement" → "a statement", "in an interview with CNN" → "an interview with CNN",
@@ -260,6 +264,64 @@ def is_hedged(doc: Doc, att: Attribution, hedges: list[tuple[int, int]]) -> bool
     return False
 
 
+# --------------------------------------------------------------------------- negation
+
+
+@lru_cache(maxsize=1)
+def polarity_words() -> dict[str, frozenset[str]]:
+    """The words of ``data/polarity.tsv`` by kind: negation, dismissal, claim, evidence and
+    idiom (a negation and the word after it, "no doubt", that asserts)."""
+    kinds: dict[str, set[str]] = {}
+    for row in data_rows("polarity.tsv"):
+        if len(row) >= 2 and row[0].strip() != "kind":
+            kinds.setdefault(row[0].strip(), set()).add(row[1].strip().lower())
+    return {kind: frozenset(words) for kind, words in kinds.items()}
+
+
+# Clauses below a content's main clause: a negation in one ("killed … because they wouldn't
+# take part", "the people who weren't here") negates that clause, not what the source says.
+# (A conjunct is not one: "used a State Department computer and never used his own" says both.)
+_SUBORDINATE = frozenset({"advcl", "relcl", "csubj", "csubjpass", "parataxis"})
+# … nor is the clause of a noun or preposition that the content opens with: it holds the
+# proposition ("suggestions that he is not a self-made billionaire", "Trump for not paying
+# tax"), where under a verb it qualifies one ("the penalties for not disclosing … are light").
+_NOUN_CLAUSE = frozenset({"acl", "pcomp"})
+
+
+def content_negated(doc: Doc, att: Attribution) -> bool | None:
+    """Whether the parse puts a negation word of the content's first sentence in its main
+    clause ("that the US does not support terrorists", "no one released the filings", "it
+    means Trump never contributed"), not in a subordinate one; an idiom's negation ("there is
+    no doubt that") does not count. None when the content covers no token."""
+    negation, idioms = polarity_words()["negation"], polarity_words().get("idiom", frozenset())
+    tokens = [t for s, e in att.content if (span := _span(doc, s, e)) is not None for t in span]
+    words = [t for t in tokens if not (t.is_punct or t.is_space)]
+    if not words:
+        return None
+    sentence = words[0].sent
+    inside = {t.i for t in tokens if t.sent == sentence}
+    for token in tokens:
+        word = token.lower_.replace("\u2019", "'")
+        if token.i not in inside or word not in negation:
+            continue
+        after = doc[token.i + 1].lower_ if token.i + 1 < len(doc) else ""
+        if f"{word} {after}" in idioms:
+            continue
+        node, under_noun, main = token, False, True
+        while node.head.i != node.i and node.head.i in inside:
+            if node.dep_ in _SUBORDINATE:
+                main = False
+                break
+            under_noun |= node.dep_ in _NOUN_CLAUSE
+            node = node.head
+        # A negated noun phrase corrects one ("… the idea of using a secure line with Russia,
+        # not Kushner"), whatever clause it stands in, unless a subordinate one.
+        corrects = token.head.pos_ in ("NOUN", "PROPN", "PRON")
+        if main and (corrects or not (under_noun and node.pos_ in ("VERB", "AUX"))):
+            return True
+    return False
+
+
 # --------------------------------------------------------------------------- medium
 
 
@@ -349,7 +411,8 @@ def find_medium(doc: Doc, att: Attribution, media: _DocMedia) -> tuple[int, int]
 
 
 def qualify(doc: Doc, attributions: list[Attribution]) -> None:
-    """Set ``cue_class``, ``hedged`` and ``medium`` on every attribution of ``doc``."""
+    """Set ``cue_class``, ``hedged``, ``content_negated`` and ``medium`` on every attribution
+    of ``doc``."""
     if not attributions:
         return
     hedges = hedge_spans(doc)
@@ -357,4 +420,5 @@ def qualify(doc: Doc, attributions: list[Attribution]) -> None:
     for att in attributions:
         att.cue_class = classify_cue(doc, att)
         att.hedged = is_hedged(doc, att, hedges)
+        att.content_negated = content_negated(doc, att)
         att.medium = find_medium(doc, att, media)

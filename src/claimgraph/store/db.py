@@ -73,7 +73,7 @@ _CLAIM_COLUMNS = (
     "source_resolved", "source_entity_id", "source_entity_name", "source_affiliation",
     "cue_text", "cue_start", "cue_end", "cue_lemma", "cue_class",
     "content_text", "medium_text", "medium_start", "medium_end", "hedged", "date_text",
-    "date_value", "date_start", "date_end", "date_granularity",
+    "date_value", "date_start", "date_end", "date_granularity", "content_negated",
 )  # fmt: skip
 _SPAN_COLUMNS = ("claim_id", "doc_id", "role", "fragment", "start", "end", "text")
 _DATE_COLUMNS = (
@@ -941,6 +941,7 @@ def _claim_row(c: Claim) -> tuple[Any, ...]:
         None if d is None else d.start,
         None if d is None else d.end,
         None if d is None else _text(d.granularity),
+        None if c.content.negated is None else int(c.content.negated),
     )
 
 
@@ -966,7 +967,7 @@ def _claim_from_row(
      src_entity_id, src_entity_name, src_affiliation,
      cue_text, cue_start, cue_end, cue_lemma, cue_class, content_text,
      med_text, med_start, med_end, hedged, date_text, date_value, date_start, date_end,
-     date_granularity, fragments) = row  # fmt: skip
+     date_granularity, content_negated, fragments) = row  # fmt: skip
     # json_group_array gives no order guarantee, hence the fragment index in each item.
     frags = tuple((start, end) for _, start, end in sorted(json.loads(fragments)))
     source = None
@@ -982,7 +983,9 @@ def _claim_from_row(
         kind=kind,
         source=source,
         cue=Cue(cue_text, cue_start, cue_end, cue_lemma, cue_class),
-        content=Content(content_text, frags),
+        content=Content(
+            content_text, frags, None if content_negated is None else bool(content_negated)
+        ),
         medium=None if med_start is None else Span(med_text, med_start, med_end),
         hedged=bool(hedged),
         date=date,

@@ -32,6 +32,9 @@ Version 3 adds the links across sources (``claimgraph.link``):
   each cluster with a representative claim and text, when and by whom it was first seen,
   and each member with its source, outlet, date and stance towards the representative.
   Clusters are rebuilt from ``claim_links`` by every ``link`` run.
+
+Version 4 adds ``claims.content_negated`` (``Content.negated``: 1 when the parse puts a
+negation in the content's main clause, 0 when not, NULL for claims stored before it).
 """
 
 from __future__ import annotations
@@ -274,5 +277,6 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "CREATE INDEX claim_links_relation ON claim_links(relation)",
         "CREATE INDEX clusters_first_seen ON clusters(first_seen)",
     ),
+    ("ALTER TABLE claims ADD COLUMN content_negated INTEGER",),
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
