@@ -114,6 +114,9 @@ ACCUSATION = claim("the United States supports terrorists in Syria")
             ),
             1,
         ),
+        # (quotation marks written as two: a quotation within one, or two apostrophes)
+        (claim("''We are refugees,'' … ''We are not terrorists.''", source="the family"), 1),
+        (claim("“Then he said ‘we won,’” … “It was not true.”", source="the aide"), 1),
         (claim("“We will not,” … “and we never will.”", source="the minister"), -1),
         (claim("the operation … 'I can't remember much'", source="he", cue="said of"), -1),
         # … and a negation after ", but" negates another clause than the one asserted.

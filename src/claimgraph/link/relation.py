@@ -155,7 +155,7 @@ _MAX_SENTENCES = 1000
 # The joint of two fragments of a quotation between a punctuation mark and a capital ("… ran
 # off,” … “I was so shocked …"): the quotation went on with a new sentence after the cue
 # ("he said. “I was …"). (Not after a bare noun phrase: "the operation … 'I can't …".)
-_NEW_SENTENCE_JOINT = re.compile(r"([,.!?;:][\"”'’]?)\s…\s(?=[\"“'‘]?[A-Z])")
+_NEW_SENTENCE_JOINT = re.compile(r"([,.!?;:][\"”'’]{0,2})\s…\s(?=[\"“'‘]{0,2}[A-Z])")
 # A plain negation after "but" in the first sentence negates a second clause, not the one
 # the source asserts ("he was advised to press charges(,) but does not see the point"), with
 # or without a comma before it, as quotations are punctuated either way.
