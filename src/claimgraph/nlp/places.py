@@ -40,7 +40,6 @@ predictions as false positives.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import hashlib
 import math
@@ -59,7 +58,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
-from claimgraph.nlp.qualifiers import outlet_words
+from claimgraph.nlp.qualifiers import data_rows, outlet_words
 from claimgraph.records import Place
 
 # Labels whose entities are places by the model's own account.
@@ -343,18 +342,6 @@ def _latin(name: str) -> bool:
     )
 
 
-def _data_lines(name: str) -> list[list[str]]:
-    text = resources.files("claimgraph.data").joinpath(name).read_text(encoding="utf-8")
-    return [
-        row
-        for row in csv.reader(
-            (line for line in text.splitlines() if line and not line.startswith("#")),
-            delimiter="\t",
-            quoting=csv.QUOTE_NONE,
-        )
-    ]
-
-
 # Everything the gazetteer is built from; a change to any of them makes a new disk cache.
 _SOURCES = (
     "place_countries.tsv",
@@ -447,7 +434,7 @@ def build_gazetteer() -> Gazetteer:
         names.setdefault(key, []).append(entry)
 
     points = {
-        (row[0], row[1]): (float(row[2]), float(row[3])) for row in _data_lines("place_points.tsv")
+        (row[0], row[1]): (float(row[2]), float(row[3])) for row in data_rows("place_points.tsv")
     }
     countries: dict[str, Entry] = {}
     demonyms: dict[str, Entry] = {}
@@ -463,7 +450,7 @@ def build_gazetteer() -> Gazetteer:
         ):
             capital_ids[key] = gid
     capitals = set(capital_ids.values())
-    for iso, gid, name, lat, lon, pop, _cont, demonym, alts in _data_lines("place_countries.tsv"):
+    for iso, gid, name, lat, lon, pop, _cont, demonym, alts in data_rows("place_countries.tsv"):
         y, x = points.get((iso, ""), (float(lat), float(lon)))
         e = Entry(int(gid), name, iso, y, x, "A", int(pop), "country")
         countries[iso] = e
@@ -487,7 +474,7 @@ def build_gazetteer() -> Gazetteer:
         )
         add(cont["name"], e)
     regions: dict[tuple[str, str], Entry] = {}
-    region_rows = _data_lines("place_regions.tsv")
+    region_rows = list(data_rows("place_regions.tsv"))
     # A first-level region counts as a large place, but not larger than its share of its
     # country: a parish of Barbados ("Saint Thomas") is no match for a town of 40,000.
     shares = Counter(row[0] for row in region_rows if not row[2])
@@ -535,7 +522,7 @@ def build_gazetteer() -> Gazetteer:
                 and not alt.startswith("The ")
             ):
                 add(alt, e)
-    for alias, target in _data_lines("place_aliases.tsv"):
+    for alias, target in data_rows("place_aliases.tsv"):
         kind, _, ref = target.partition(":")
         if kind == "country" and ref in countries:
             e = countries[ref]
@@ -572,7 +559,7 @@ def build_gazetteer() -> Gazetteer:
         names[key] = [e] + [
             x for x in names.get(key, []) if x != e and not (abbreviation and x.kind == "city")
         ]
-    refused = frozenset(normalise(row[0]) for row in _data_lines("media.tsv") if row)
+    refused = frozenset(normalise(row[0]) for row in data_rows("media.tsv") if row)
     rows: list[tuple] = []
     index: dict[int, int] = {}
 
