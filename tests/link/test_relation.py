@@ -165,6 +165,12 @@ ACCUSATION = claim("the United States supports terrorists in Syria")
         # An order or a request is no proposition: "ordered staff never to speak of the emails".
         (claim("never to speak of Clinton's email", source="Mills", cue="ordered"), 0),
         (claim("to leave the city", source="the army", cue="told"), 0),
+        # … nor is a negative order ("Don't say …"), where an opening "never" inverts none.
+        (claim("“Don’t say, ‘Merry Christmas!’ ”", source="the man", cue="shouted"), 0),
+        (claim("Do not let the perfect be the enemy of the good", source="Obama"), 0),
+        (claim("Never, ever underestimate Trump.", source="Christie"), 0),
+        (claim("never has a president lied so often", source="the senator"), -1),
+        (claim("don't know what happened", source="they", cue="said they"), -1),
         (claim("to the contrary, the strikes hit military targets", source="the army"), 1),
         # Dismissing someone as something denies nothing; dismissing claims or material does.
         (

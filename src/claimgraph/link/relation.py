@@ -209,9 +209,27 @@ def _negated_dismissal(tokens: list[str], words: _Words) -> bool:
 _NOT_VERBS = _DETERMINERS | {"his", "her", "their", "its", "our", "my", "your", "date"}
 
 
-def _directive(tokens: list[str], words: _Words) -> bool:
-    """Whether a content is an infinitive ("to leave the city", "never to speak of it"), not a
-    proposition ("to the contrary, …" is none)."""
+# Auxiliaries after an opening "never" that make it an inversion ("Never has a president …"),
+# not an order.
+_AUXILIARIES = frozenset(
+    {"has", "have", "had", "is", "are", "was", "were", "did", "does", "do", "will", "would",
+     "can", "could", "should", "shall", "may", "might", "must", "before"}
+)  # fmt: skip
+
+
+_CAPITAL_FIRST = re.compile(r"[\W_]*[A-Z]")
+
+
+def _directive(tokens: list[str], words: _Words, sentence: str = "") -> bool:
+    """Whether a content is an infinitive ("to leave the city", "never to speak of it") or a
+    negative order opening its first ``sentence`` ("Don't say 'Merry Christmas!'", "Do not let
+    the perfect be the enemy of the good", "Never utter these words"; not a clause cut from
+    "they said they | don't know"), not a proposition ("to the contrary, …" is none)."""
+    if _CAPITAL_FIRST.match(sentence):
+        if tokens[:2] in (["do", "n't"], ["do", "not"]):
+            return True
+        if tokens[:1] == ["never"] and len(tokens) > 1 and tokens[1] not in _AUXILIARIES:
+            return tokens[1] != "to" or (len(tokens) > 2 and tokens[2] not in _NOT_VERBS)
     k = 1 if tokens[:1] and tokens[0] in words.negation else 0
     return tokens[k : k + 1] == ["to"] and k + 1 < len(tokens) and tokens[k + 1] not in _NOT_VERBS
 
@@ -248,7 +266,7 @@ def _content_polarity(
     shown = None if denied else _names_evidence([*opening, *tokens])
     if shown is not None:
         return 0, f"names evidence ({shown})", False
-    if _directive(tokens, words):
+    if _directive(tokens, words, split[0]):
         # What the source was told or asked to do ("ordered staff never to speak of the
         # emails"): a directive, no proposition to assert or deny.
         return 0, "a directive", False
