@@ -165,6 +165,18 @@ ACCUSATION = claim("the United States supports terrorists in Syria")
         # An order or a request is no proposition: "ordered staff never to speak of the emails".
         (claim("never to speak of Clinton's email", source="Mills", cue="ordered"), 0),
         (claim("to leave the city", source="the army", cue="told"), 0),
+        # A negated source says nothing, as a negated cue does.
+        (
+            claim(
+                "saturated fat to heart disease",
+                source="no experimental evidence",
+                cue="has ever directly linked",
+                cls="other",
+            ),
+            0,
+        ),
+        (claim("the plan will work", source="Not everyone", cue="is convinced"), 0),
+        (claim("the plan will work", source="Nora Noon"), 1),
         # … nor is a negative order ("Don't say …"), where an opening "never" inverts none.
         (claim("“Don’t say, ‘Merry Christmas!’ ”", source="the man", cue="shouted"), 0),
         (claim("Do not let the perfect be the enemy of the good", source="Obama"), 0),
@@ -264,7 +276,8 @@ def test_the_stance_model_refines_but_never_overrules_a_polarity_conflict() -> N
                    cls="deny")  # fmt: skip
     repeat = claim("the US is supporting terrorists in Syria", source="Sputnik")
     assert relate(ACCUSATION, denial, stance="agree").relation == "contradict"
-    assert relate(ACCUSATION, repeat, stance="disagree").relation == "contradict"
+    # the model's disagreement is a doubt about the agreement, not a contradiction
+    assert relate(ACCUSATION, repeat, stance="disagree").relation == "discuss"
     assert relate(ACCUSATION, repeat, stance="discuss").relation == "discuss"
     assert relate(ACCUSATION, repeat, stance="unrelated").relation == "agree"
 
@@ -336,7 +349,7 @@ def test_the_stance_model_is_not_asked_about_topic_level_pairs() -> None:
     a, b = claim("x y z w", entity_id="p:a"), claim("x y z w v", source="B", entity_id="p:b")
     found = relate_many([(a, b), (a, b)], stance=stance, same_proposition=[True, False])
     assert len(asked) == 1
-    assert [r.relation for r in found] == ["contradict", "unrelated"]
+    assert [r.relation for r in found] == ["discuss", "unrelated"]
 
 
 def test_an_unresolved_pronoun_answers_nobody_at_topic_level() -> None:
