@@ -347,6 +347,16 @@ def test_find_dates_quarter_and_a_year_earlier(nlp: Language) -> None:
     ]
 
 
+def test_find_dates_a_quarter_named_by_the_month_that_ends_it(nlp: Language) -> None:
+    # (published 2017-10-07: the September quarter has ended, the December one has not)
+    text = "GDP grew 0.8 per cent in the September quarter and 0.3 in the June quarter of 2016."
+    sep, june = text.index("the September"), text.index("the June")
+    assert dates_of(nlp, text) == [
+        ("2017-Q3", sep, sep + 21, "the September quarter"),
+        ("2016-Q2", june, june + 24, "the June quarter of 2016"),
+    ]
+
+
 def test_find_dates_explicit_date_needs_no_publication_date(nlp: Language) -> None:
     text = "The treaty was signed on Aug. 7, 1998, in Rome."
     assert dates_of(nlp, text, None) == [("1998-08-07", 25, 37, "Aug. 7, 1998")]
@@ -357,8 +367,9 @@ _WORDS = st.sampled_from(
     [
         "on Friday", "next Tuesday", "The same day", "that day", "the following day",
         "earlier in September", "mid-October", "late last year", "last week", "this month",
-        "the third quarter", "a year earlier", "two days ago", "yesterday", "1998", "Jan. 14",
-        "February 29", "fiscal 1989's", "year-end", "will", "said", "and", "to", ",", ".", "’s",
+        "the third quarter", "the March quarter", "a year earlier", "two days ago", "yesterday",
+        "1998", "Jan. 14", "February 29", "fiscal 1989's", "year-end", "will", "said", "and", "to",
+        ",", ".", "’s",
     ]
 )  # fmt: skip
 

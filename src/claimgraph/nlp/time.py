@@ -187,6 +187,10 @@ _NUMBERS = {
 _ORDINALS = {
     "first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
 }  # fmt: skip
+# A quarter named by the month that ends it, as Australian and British reports do: "the March
+# quarter" is the first.
+_QUARTER_ENDS = {"march": 1, "june": 2, "september": 3, "december": 4}
+_QEND = "|".join(_QUARTER_ENDS)
 # Words before a date that TimeML leaves out of the extent.
 _PREPOSITIONS = frozenset(
     {"in", "on", "at", "during", "since", "until", "till", "by", "from", "before", "after",
@@ -231,7 +235,7 @@ _DEICTIC_UNIT = re.compile(
 )
 _QUARTER = re.compile(
     rf"(?:the )?(?:(?P<y1>\d{{4}}|fiscal \d{{4}}|(?:next|last|this) year's|fiscal \d{{4}}'s|"
-    rf"\d{{4}}'s) )?(?:fiscal )?(?P<ord>{_ORD}) (?:fiscal )?(?:quarter|qtr)"
+    rf"\d{{4}}'s) )?(?:fiscal )?(?P<ord>{_ORD}|{_QEND}) (?:fiscal )?(?:quarter|qtr)"
     rf"(?: of (?:fiscal )?(?:the )?(?P<y2>\d{{4}}|(?:this|last|next) year))?"
 )
 _MONTH_RE = re.compile(
@@ -532,7 +536,7 @@ def _resolve_core(text: str, state: _State, tense: str) -> Unit | None:
     if m := _QUARTER.fullmatch(text):
         if pub is None and not (m["y1"] or m["y2"]):
             return None
-        q = _ORDINALS[m["ord"]]
+        q = _ORDINALS.get(m["ord"]) or _QUARTER_ENDS[m["ord"]]
         year = _deictic_year(m["y1"] or m["y2"], pub or dt.date(2000, 1, 1))
         if year is None and pub is not None:
             year = pub.year
