@@ -210,8 +210,8 @@ def _negated_dismissal(tokens: list[str], words: _Words) -> bool:
 _NOT_VERBS = _DETERMINERS | {"his", "her", "their", "its", "our", "my", "your", "date"}
 
 
-# Auxiliaries after an opening "never" that make it an inversion ("Never has a president …"),
-# not an order.
+# Words after an opening "never" that make it an inversion ("Never has a president …", "Never
+# before …"), not an order.
 _AUXILIARIES = frozenset(
     {"has", "have", "had", "is", "are", "was", "were", "did", "does", "do", "will", "would",
      "can", "could", "should", "shall", "may", "might", "must", "before"}

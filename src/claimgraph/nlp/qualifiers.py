@@ -299,7 +299,7 @@ def content_negated(doc: Doc, att: Attribution) -> bool | None:
     if not words:
         return None
     sentence = words[0].sent
-    inside = {t.i for t in tokens if t.sent == sentence}
+    inside = {t.i for t in tokens if sentence.start <= t.i < sentence.end}
     for token in tokens:
         word = token.lower_.replace("\u2019", "'")
         if token.i not in inside or word not in negation:
