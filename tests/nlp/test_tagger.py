@@ -768,3 +768,43 @@ def test_a_span_closes_the_bracket_it_leaves_open_just_before_it() -> None:
     assert text[slice(*_closed(text, b).content[0])] == "(the outbreak)"
     plain = Attribution(cue=a.cue, cue_lemma="say", content=[(inner, inner + 3)], kind="indirect")
     assert _closed(text, plain) is plain
+
+
+def contents_of(text: str, cue: str, parts: tuple[str, str]) -> list[str]:
+    """The content ``attributions_from_spans`` keeps of a model content of two ``parts`` that
+    the ``cue`` splits (each given by its words, found in the parsed ``text``)."""
+    doc = _parser()(text)
+
+    def tokens(words: str) -> tuple[int, int]:
+        start = text.index(words)
+        span = doc.char_span(start, start + len(words))
+        assert span is not None, words
+        return span.start, span.end
+
+    found = [Assembled(tokens(cue), sorted(map(tokens, parts)), None)]
+    starts, ends = [t.idx for t in doc], [t.idx + len(t) for t in doc]
+    (att,) = attributions_from_spans(text, starts, ends, found, [], doc)
+    return [text[s:e] for s, e in att.content]
+
+
+def test_a_split_content_keeps_only_the_part_tied_to_its_cue() -> None:
+    # both parts are the cue's arguments
+    text = "Officer Betty Shelby was charged with manslaughter on Friday."
+    parts = ("Officer Betty Shelby", "with manslaughter")
+    assert contents_of(text, "was charged", parts) == list(parts)
+    # the part before is the last sentence's subject, not the cue's
+    text = "Women's leadership has been mixed. He did appoint several women to key posts."
+    parts = ("Women's leadership", "several women to key posts")
+    assert contents_of(text, "did appoint", parts) == ["several women to key posts"]
+    # in the cue's sentence, a part no head ties to the cue or the other part
+    text = "Voters asked about her health, particularly after video surfaced showing her stumbling."
+    parts = ("her health", "her stumbling")
+    assert contents_of(text, "surfaced showing", parts) == ["her stumbling"]
+    # a relative pronoun is tied to the verb of the part after the cue
+    text = "It underscores a plan which he said was accompanied by favors."
+    parts = ("which", "was accompanied by favors")
+    assert contents_of(text, "said", parts) == list(parts)
+    # a quotation split by its cue stays whole, whatever the parse makes of it
+    text = "“We are done,” he said, “and we are leaving.”"
+    parts = ("“We are done,”", "“and we are leaving.”")
+    assert contents_of(text, "said", parts) == list(parts)
