@@ -366,6 +366,15 @@ def test_a_signed_line_is_no_continuation_of_the_one_before() -> None:
         "Jacklyn Ashley": 1,
         "Carla Sanchez": 1,
     }
+    # each signature has the whole quotation before it, as the rules read it, not the model's
+    # pairing of its dash with a piece of it or with the next line
+    opening = {c.source.text: c.content.text[:30] for c in claims if c.cue.text == "―"}
+    assert opening == {
+        "Sonya Herridge": "”Mr. Trump embodies the lastin",
+        "Pamela Padilla": "“During the debate Trump said ",
+        "Jacklyn Ashley": "“I’m so ashamed to be an Ameri",
+        "Carla Sanchez": "“Trump must stop portraying La",
+    }
 
 
 @pytest.mark.skipif(not model_available(), reason="no trained attribution model installed")
