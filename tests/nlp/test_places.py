@@ -112,6 +112,20 @@ def test_street_is_left_out():
     assert ("Louisiana", "Louisiana", "US") in places
 
 
+def test_a_street_named_after_a_town_is_a_mention_left_ungeocoded():
+    # (LGL) the streets are Alexandria's, not Memphis, Tennessee, nor Augusta, Georgia
+    places = _places(
+        "Arrested were Darryl Keith Warden, 44, of 2517 Memphis St., Alexandria, and Sheila D. "
+        "Williams, 41, of 420 Augusta St., Alexandria."
+    )
+    assert ("Memphis St.", None, None) in places
+    assert ("Augusta St.", None, None) in places
+    assert all(p[1] not in ("Memphis", "Augusta") for p in places)
+    # a state's agency on the roads is the state's
+    places = _places("A report by the Florida Highway Patrol said the driver was speeding.")
+    assert ("Florida", "Florida", "US") in places
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.text(max_size=200))
 def test_geocode_places_never_raises(text):

@@ -1753,6 +1753,12 @@ def geocode_places(doc: Doc) -> None:
         if not q:
             e = qualified.get(normalise(m.text), e)
         start_char = doc[m.start].idx
+        if e.kind == "city" and _street(doc, m.end):
+            # a street named after a town ("2517 Memphis St.") is no place of the gazetteer: a
+            # mention, left ungeocoded (a state's "Florida Highway Patrol" is the state's)
+            street = doc[m.start : m.end + 1]
+            places.append(Place(street.text, start_char, street.end_char))
+            continue
         end_tok = doc[m.end - 1]
         end_char = end_tok.idx + len(end_tok.text)
         places.append(
