@@ -85,8 +85,8 @@ _COLON_GAP = 3
 # "model": the model's, a content lying inside the content the rules gave the same cue
 # widened to the rules' clause, plus the rules' ``PUNCTUATION_RULES`` attributions that share
 # neither cue nor content with them, and their signed quotations in place of the model's on the
-# same cue; "hybrid": the rules', plus the model's that share neither cue
-# nor content with them and whose cue is a reporting word of the lexicon.
+# same cue; "hybrid": the rules', plus the model's that share neither cue nor content with them
+# and whose cue is a reporting word of the lexicon.
 POLICIES = ("model", "hybrid")
 # Rule attributions marked by punctuation alone (a speaker's colon, a signed quotation):
 # "model" keeps them where the model found nothing there. A signed quotation ("“…” ― Name")
