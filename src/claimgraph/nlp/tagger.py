@@ -493,7 +493,7 @@ def attributions_from_spans(
             source = None
         if doc is not None:
             source = _parsed_source(doc, a.cue, cue, source, content)
-        rule = next((r for r in rules if r.cue[0] < cue[1] and cue[0] < r.cue[1]), None)
+        rule = next((r for r in rules if _overlaps(r.cue, cue)), None)
         if rule is not None:
             lemma, kind = rule.cue_lemma, rule.kind
             if widen and _inside(content, rule.content):
