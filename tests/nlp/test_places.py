@@ -1004,3 +1004,21 @@ def test_a_news_outlet_named_after_a_place_names_no_place():
         "News and Agence France-Presse. Hospitals in Beijing were full."
     )
     assert [n for _t, n, _cc in found] == ["Beijing"]
+
+
+def test_a_town_named_with_city_is_any_town_of_that_name():
+    # GeoNames calls only Dublin, Ireland "Dublin City"; the council beside Franklin County and
+    # Columbus is Dublin, Ohio's.
+    doc = shared_nlp()(
+        "Dublin City Council heard a first reading on Monday. The Franklin County engineer "
+        "said the change would help crews from Columbus."
+    )
+    dublin = next(p for p in doc._.places if p.text.startswith("Dublin"))
+    assert (dublin.name, dublin.country_code, round(dublin.lat), round(dublin.lon)) == (
+        "Dublin",
+        "US",
+        40,
+        -83,
+    )
+    kansas = [(c.name, c.admin1) for c in places._candidates(gazetteer(), "Kansas City")]
+    assert kansas[:2] == [("Kansas City", "KS"), ("Kansas City", "MO")]

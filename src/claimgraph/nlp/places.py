@@ -597,6 +597,16 @@ def _candidates(gaz: Gazetteer, text: str) -> list[Entry]:
     if normalise(text) in gaz.refused:
         return []
     found = gaz.lookup(text)
+    key = normalise(text)
+    if key.endswith(" city"):
+        # "Dublin City (Council)": the town of the name before "City", whichever it is, not
+        # only the one that GeoNames also calls so (Dublin, Ireland; not Dublin, Ohio).
+        have = set(map(id, found))
+        found = found + [
+            c
+            for c in gaz.lookup(text[: text.lower().rindex("city")])
+            if c.kind == "city" and id(c) not in have
+        ]
     letters = text.replace(".", "")
     if letters.isupper() and len(letters) <= 3:
         # Initials name a country, a state or a city the alias table gives them ("UK", "NSW",
