@@ -1022,3 +1022,20 @@ def test_a_town_named_with_city_is_any_town_of_that_name():
     )
     kansas = [(c.name, c.admin1) for c in places._candidates(gazetteer(), "Kansas City")]
     assert kansas[:2] == [("Kansas City", "KS"), ("Kansas City", "MO")]
+
+
+def test_a_country_name_among_nearby_towns_is_the_town_of_that_name():
+    # An obituary in a Pennsylvania paper: Lebanon, beside Myerstown and Grantville, is the
+    # town of Lebanon County, not the country. Another country's town that GeoNames also calls
+    # so is never pulled in instead.
+    doc = shared_nlp()(
+        "She was born in Myerstown and lived in Grantville. Surviving are a son of Lebanon "
+        "and a sister of Myerstown. Burial will be in Lebanon."
+    )
+    lebanon = [p for p in doc._.places if p.text == "Lebanon"]
+    assert lebanon and {(p.country_code, round(p.lat), round(p.lon)) for p in lebanon} == {
+        ("US", 40, -76)
+    }
+    assert ("Mexico", "Mexico", "MX") in _places(
+        "Flights from Mexico were cancelled, officials in Pittsburgh and Philadelphia said."
+    )

@@ -1047,14 +1047,19 @@ def _choose(
         # towns of those states are named after it.
         states = [c for c in m.candidates if c.kind == "region" and c.country_code == listed]
         return max(states, key=score)
-    # Only a choice between towns and counties: a name that here best reads as a country, a
-    # state or a continent ("Mexico", "California, Louisiana and Virginia") stays one.
-    if not nearby or best.kind not in _LOCAL_KINDS:
+    # Only a choice between towns and counties: a name that here best reads as a state or a
+    # continent ("California, Louisiana and Virginia") stays one, and a country ("Mexico")
+    # unless a town of its very name, near the article's towns, outweighs it ("Lebanon" beside
+    # Myerstown and Grantville; a pull counts only within _NEAR_WEIGHT of the best).
+    if not nearby or best.kind not in _PULLED_KINDS:
         return best
     if _named_capital(m, best, capitals):
         # ("France" … "Paris" in a story from Georgetown, Kentucky: not Paris, Kentucky)
         return best
-    return max(m.candidates, key=lambda e: score(e) + nearby.get(e, 0.0))
+    cands = m.candidates
+    if best.kind == "country":
+        cands = [best, *_of_this_name(cands, m.text)]
+    return max(cands, key=lambda e: score(e) + nearby.get(e, 0.0))
 
 
 def _named_capital(m: _Mention, e: Entry, named: frozenset[str]) -> bool:
@@ -1186,6 +1191,9 @@ _NEAR_KM = 40.0  # full closeness within this distance …
 _FAR_KM = 200.0  # … none beyond this one
 _NEAR_CAP = 8.0
 _LOCAL_KINDS = ("city", "county")
+# What a name may best read as for the pull to count: a town, a county or a country (towards
+# a town of the country's very name only, ``_choose``).
+_PULLED_KINDS = ("city", "county", "country")
 
 
 def _closeness(a: Entry, b: Entry) -> float:
@@ -1226,7 +1234,7 @@ def _nearby(
         ]
     out: dict[str, dict[Entry, float]] = {}
     for key, (cands, _score) in names.items():
-        if len(cands) < 2 or best_kind[key] not in _LOCAL_KINDS:
+        if len(cands) < 2 or best_kind[key] not in _PULLED_KINDS:
             continue
         for c in cands:
             if c.kind not in _LOCAL_KINDS:
