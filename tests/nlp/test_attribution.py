@@ -111,6 +111,51 @@ def test_a_quoted_section_heading_is_no_continuation() -> None:
     ]
 
 
+def _said(text: str) -> list[str]:
+    claims = [c for c in attributions(text) if c.cue.text == "said"]
+    assert len(claims) == 1, [c.to_dict() for c in claims]
+    return parts(claims[0], text)[2]
+
+
+def test_quote_continued_after_a_participles_clause_goes_on_from_the_quote() -> None:
+    # (HuffPost, 2016-10-07) the quotation goes on from "said", not from "emphasizing"
+    text = (
+        "“You can’t talk about change if you don’t know what we’re changing,” DuVernay said, "
+        "emphasizing why understanding our past is crucial. “What we need to change is our "
+        "overall collective thinking about this moment.”"
+    )
+    assert _said(text) == [
+        "“You can’t talk about change if you don’t know what we’re changing,”",
+        "“What we need to change is our overall collective thinking about this moment.”",
+    ]
+
+
+def test_quote_broken_by_a_phrase_between_commas_goes_on_in_the_same_sentence() -> None:
+    # (USA Today, 2016-09-23)
+    text = (
+        '"I think Lester Holt will be very fair," Trump said during a rally in Kenansville, '
+        'N.C., "but a lot of people are going to be watching to see if that\'s true."'
+    )
+    assert _said(text) == [
+        '"I think Lester Holt will be very fair,"',
+        '"but a lot of people are going to be watching to see if that\'s true."',
+    ]
+
+
+def test_a_quote_right_after_another_cues_object_does_not_go_on_from_the_first() -> None:
+    # (Breitbart, 2016-09-28) the second quotation is what she asks, not more of the song line
+    text = (
+        "“Promise mama you’ll keep your hands in sight,” Blige sings to Clinton before asking "
+        "her, “I just want to know, where do we go from here?”"
+    )
+    for claim in attributions(text):
+        fragments = parts(claim, text)[2]
+        assert not (
+            "“Promise mama you’ll keep your hands in sight,”" in fragments
+            and "“I just want to know, where do we go from here?”" in fragments
+        ), fragments
+
+
 def test_that_clause_with_weekday() -> None:
     text = "The Russian Defense Ministry said on Wednesday that it had warned the United States."
     assert only(text) == (

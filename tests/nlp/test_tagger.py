@@ -338,6 +338,30 @@ def test_the_default_pipeline_continues_a_quote_in_the_next_sentence(
 
 
 @pytest.mark.skipif(not model_available(), reason="no trained attribution model installed")
+def test_the_default_pipeline_continues_a_quote_past_a_participles_clause(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import claimgraph
+
+    # (HuffPost, 2016-10-07) the model makes "emphasizing" a claim of its own; the quotation
+    # after it goes on from "said"
+    monkeypatch.delenv("CLAIMGRAPH_ATTRIBUTION", raising=False)
+    text = (
+        "“You can’t talk about change if you don’t know what we’re changing,” DuVernay said, "
+        "emphasizing why understanding our past is crucial to our outlook on our present. "
+        "“What we need to change is our overall collective thinking about this moment.”\n"
+    )
+    claims = claimgraph.extract(text, published="2016-10-07")
+    said = [c for c in claims if c.cue.text == "said"]
+    assert [[text[s:e] for s, e in c.content.fragments] for c in said] == [
+        [
+            "“You can’t talk about change if you don’t know what we’re changing,”",
+            "“What we need to change is our overall collective thinking about this moment.”",
+        ]
+    ]
+
+
+@pytest.mark.skipif(not model_available(), reason="no trained attribution model installed")
 def test_a_signed_line_is_no_continuation_of_the_one_before() -> None:
     import claimgraph
 
