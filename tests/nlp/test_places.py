@@ -1039,3 +1039,14 @@ def test_a_country_name_among_nearby_towns_is_the_town_of_that_name():
     assert ("Mexico", "Mexico", "MX") in _places(
         "Flights from Mexico were cancelled, officials in Pittsburgh and Philadelphia said."
     )
+
+
+def test_a_capitalised_settlement_word_is_part_of_a_name_not_a_sign_of_a_town():
+    # "State", "Camp", "Village" opening a name ("Western State Hospital", "the State Duma",
+    # "Camp David") do not make the next word a town (Hospital, Ireland; Dūmā, Syria; David,
+    # Panama); lower case, "the city of", they still do.
+    text = (
+        "He was sent to Western State Hospital for treatment. Officials hoped that the State "
+        "Duma would ratify the accords signed at Camp David. Fighters left the city of Rubkan."
+    )
+    assert [p[0] for p in _places(text)] == ["Rubkan"]

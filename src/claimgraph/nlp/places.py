@@ -99,7 +99,8 @@ _ADMIN_WORDS = frozenset(
         "canton",
     }
 )
-# Words before a name that say a settlement follows ("the city of Rubkan").
+# Words before a name that say a settlement follows ("the city of Rubkan"), in lower case:
+# capitalised, they open a name ("Western State Hospital", "the State Duma", "Camp David").
 _SETTLEMENT_WORDS = frozenset(
     {
         "city",
@@ -925,7 +926,7 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
         prev = doc[i - 1].lower_ if i > 0 else ""
         strong_kind = any(c.kind in ("alias", "country", "region", "continent") for c in cands)
         settled = (
-            prev in _SETTLEMENT_WORDS
+            (prev in _SETTLEMENT_WORDS and doc[i - 1].is_lower)
             or (i > 1 and prev == "of" and doc[i - 2].lower_ in _SETTLEMENT_WORDS)
             or _after_party(doc, i)  # "Sen. Tom Jensen, R-London"
         )
@@ -1585,7 +1586,7 @@ def geocode_places(doc: Doc) -> None:
                 or (prev in _LOCATIVE and near_place)
                 or (prev in _AT_PLACE and _town_word(doc, m))
                 or (m.end < len(doc) and doc[m.end].lower_ in _RESIDENT_NOUNS and _town(m))
-                or prev in _SETTLEMENT_WORDS
+                or (prev in _SETTLEMENT_WORDS and doc[m.start - 1].is_lower)
             ):
                 continue
             accepted.append(m)
