@@ -117,29 +117,31 @@ def _said(text: str) -> list[str]:
     return parts(claims[0], text)[2]
 
 
-def test_quote_continued_after_a_participles_clause_goes_on_from_the_quote() -> None:
-    # (HuffPost, 2016-10-07) the quotation goes on from "said", not from "emphasizing"
-    text = (
-        "“You can’t talk about change if you don’t know what we’re changing,” DuVernay said, "
-        "emphasizing why understanding our past is crucial. “What we need to change is our "
-        "overall collective thinking about this moment.”"
-    )
-    assert _said(text) == [
-        "“You can’t talk about change if you don’t know what we’re changing,”",
-        "“What we need to change is our overall collective thinking about this moment.”",
-    ]
-
-
-def test_quote_broken_by_a_phrase_between_commas_goes_on_in_the_same_sentence() -> None:
-    # (USA Today, 2016-09-23)
-    text = (
-        '"I think Lester Holt will be very fair," Trump said during a rally in Kenansville, '
-        'N.C., "but a lot of people are going to be watching to see if that\'s true."'
-    )
-    assert _said(text) == [
-        '"I think Lester Holt will be very fair,"',
-        '"but a lot of people are going to be watching to see if that\'s true."',
-    ]
+@pytest.mark.parametrize(
+    ("text", "fragments"),
+    [
+        (  # (HuffPost, 2016-10-07) past a participle's clause: from "said", not "emphasizing"
+            "“You can’t talk about change if you don’t know what we’re changing,” DuVernay "
+            "said, emphasizing why understanding our past is crucial. “What we need to change "
+            "is our overall collective thinking about this moment.”",
+            [
+                "“You can’t talk about change if you don’t know what we’re changing,”",
+                "“What we need to change is our overall collective thinking about this moment.”",
+            ],
+        ),
+        (  # (USA Today, 2016-09-23) in the same sentence, after a phrase between commas
+            '"I think Lester Holt will be very fair," Trump said during a rally in '
+            'Kenansville, N.C., "but a lot of people are going to be watching to see if '
+            "that's true.\"",
+            [
+                '"I think Lester Holt will be very fair,"',
+                '"but a lot of people are going to be watching to see if that\'s true."',
+            ],
+        ),
+    ],
+)
+def test_quote_goes_on_from_the_quoted_attribution(text: str, fragments: list[str]) -> None:
+    assert _said(text) == fragments
 
 
 def test_a_quote_right_after_another_cues_object_does_not_go_on_from_the_first() -> None:

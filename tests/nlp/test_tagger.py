@@ -314,51 +314,42 @@ def test_a_headline_event_is_not_made_an_attribution_by_the_default_pipeline() -
     assert [(c.kind, c.cue.text) for c in claims] == [("narrative", "arrested")]
 
 
-@pytest.mark.skipif(not model_available(), reason="no trained attribution model installed")
-def test_the_default_pipeline_continues_a_quote_in_the_next_sentence(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import claimgraph
-
-    # the model's reading, whatever mode the suite runs in (the rules read the relative
-    # clause "who introduced Mr. Clarke …" as a claim of its own)
-    monkeypatch.delenv("CLAIMGRAPH_ATTRIBUTION", raising=False)
-    text = (
+# The model's reading, whatever mode the suite runs in: the quotation goes on from "said"
+# past a relative clause in the source (which the rules read as a claim of its own) and past
+# a participle's clause that the model makes a claim of its own ("emphasizing").
+CONTINUED = [
+    (
         "“It was a mistake to let the deadline pass,” said Tim Hess, a real estate developer "
         "in Virginia, who introduced Mr. Clarke to his banking contacts. “Nobody in the "
-        "county wanted to be the one to tell him.”\n"
-    )
-    claims = claimgraph.extract(text, published="2016-09-27")
-    assert [[text[s:e] for s, e in c.content.fragments] for c in claims] == [
+        "county wanted to be the one to tell him.”\n",
         [
             "“It was a mistake to let the deadline pass,”",
             "“Nobody in the county wanted to be the one to tell him.”",
-        ]
-    ]
-
-
-@pytest.mark.skipif(not model_available(), reason="no trained attribution model installed")
-def test_the_default_pipeline_continues_a_quote_past_a_participles_clause(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import claimgraph
-
-    # (HuffPost, 2016-10-07) the model makes "emphasizing" a claim of its own; the quotation
-    # after it goes on from "said"
-    monkeypatch.delenv("CLAIMGRAPH_ATTRIBUTION", raising=False)
-    text = (
+        ],
+    ),
+    (  # (HuffPost, 2016-10-07)
         "“You can’t talk about change if you don’t know what we’re changing,” DuVernay said, "
         "emphasizing why understanding our past is crucial to our outlook on our present. "
-        "“What we need to change is our overall collective thinking about this moment.”\n"
-    )
-    claims = claimgraph.extract(text, published="2016-10-07")
-    said = [c for c in claims if c.cue.text == "said"]
-    assert [[text[s:e] for s, e in c.content.fragments] for c in said] == [
+        "“What we need to change is our overall collective thinking about this moment.”\n",
         [
             "“You can’t talk about change if you don’t know what we’re changing,”",
             "“What we need to change is our overall collective thinking about this moment.”",
-        ]
-    ]
+        ],
+    ),
+]
+
+
+@pytest.mark.skipif(not model_available(), reason="no trained attribution model installed")
+@pytest.mark.parametrize(("text", "fragments"), CONTINUED)
+def test_the_default_pipeline_continues_a_quote_in_the_next_sentence(
+    monkeypatch: pytest.MonkeyPatch, text: str, fragments: list[str]
+) -> None:
+    import claimgraph
+
+    monkeypatch.delenv("CLAIMGRAPH_ATTRIBUTION", raising=False)
+    claims = claimgraph.extract(text, published="2016-09-27")
+    said = [c for c in claims if c.cue.text == "said"]
+    assert [[text[s:e] for s, e in c.content.fragments] for c in said] == [fragments]
 
 
 @pytest.mark.skipif(not model_available(), reason="no trained attribution model installed")
