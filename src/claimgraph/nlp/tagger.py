@@ -7,7 +7,9 @@ after O), O's log-probability raised by the bonus chosen on dev (``meta.json``'s
 ``decode``), and the spans are assembled into attributions:
 
 - each Cue span takes the nearest Content span in its sentence or the next/previous one
-  of the same paragraph (pairs taken greedily, closest first, one content per cue), plus a
+  of the same paragraph (pairs taken greedily, those within one sentence first, then the
+  closest, one content per cue: "… to fact check Trump. According to Limbaugh, the move
+  reeks …" pairs "According to" with what follows its source), plus a
   second fragment when a quotation resumes right after the cue ("“A,” he said, “B.”");
   a cue still without one that a colon ends takes the content starting right after it,
   in the next paragraph too ("… added:" ¶ "It's typical …");
@@ -419,11 +421,14 @@ def assemble(
             )
             same_para = para[t[0]] == para[c[0]] or para[t[1] - 1] == para[c[0]]
             if near and same_para:
-                pairs.append((_gap(c, t), ci, ti))
+                # a content of the cue's own sentence before one of the next or previous
+                # (PolNeAR train, first 250 articles: relation 80.0 -> 80.4)
+                own = sent[t[0]] <= sent[c[0]] <= sent[t[1] - 1]
+                pairs.append((not own, _gap(c, t), ci, ti))
     pairs.sort()
     chosen: dict[int, list[int]] = {}
     used: set[int] = set()
-    for _, ci, ti in pairs:
+    for _, _, ci, ti in pairs:
         if ci in chosen or ti in used:
             continue
         chosen[ci] = [ti]
