@@ -595,10 +595,10 @@ class _Mention:
 
 
 def _candidates(gaz: Gazetteer, text: str) -> list[Entry]:
-    if normalise(text) in gaz.refused:
+    key = normalise(text)
+    if key in gaz.refused:
         return []
     found = gaz.lookup(text)
-    key = normalise(text)
     if key.endswith(" city"):
         # "Dublin City (Council)": the town of the name before "City", whichever it is, not
         # only the one that GeoNames also calls so (Dublin, Ireland; not Dublin, Ohio).
@@ -612,7 +612,6 @@ def _candidates(gaz: Gazetteer, text: str) -> list[Entry]:
     if letters.isupper() and len(letters) <= 3:
         # Initials name a country, a state or a city the alias table gives them ("UK", "NSW",
         # "D.C."), not a town that happens to be spelt so ("UN" is no Un, India; "BA" no Ba).
-        key = normalise(text)
         return [c for c in found if c.kind not in _LOCAL_KINDS or normalise(c.name) != key]
     return found
 
