@@ -81,37 +81,39 @@ def _lp(tags_per_role: list[list[int]]) -> np.ndarray:
     return lp
 
 
-def test_assemble_pairs_each_cue_with_its_nearest_content_and_source() -> None:
-    # "Moscow said X X X . Washington denied Y Y ."  (one paragraph, two sentences)
-    source = [B, O, O, O, O, O, B, O, O, O, O]
-    cue = [O, B, O, O, O, O, O, B, O, O, O]
-    content = [O, O, B, I, I, O, O, O, B, I, O]
-    symbols = np.zeros((11, 9), dtype=np.int64)
-    symbols[[0, 6], 4] = 1  # sentence starts
+@pytest.mark.parametrize(
+    ("roles", "sentence_starts", "expected"),
+    [
+        (  # "Moscow said X X X . Washington denied Y Y ." (one paragraph, two sentences)
+            [
+                [B, O, O, O, O, O, B, O, O, O, O],
+                [O, B, O, O, O, O, O, B, O, O, O],
+                [O, O, B, I, I, O, O, O, B, I, O],
+            ],
+            [0, 6],
+            [((1, 2), [(2, 5)], (0, 1)), ((7, 8), [(8, 10)], (6, 7))],
+        ),
+        (  # "Campaign asked Holt , the moderator , X X . According to Limbaugh , Y Y ." (West
+            # Journal, 2016-09-26): the content right before "According to" is the previous
+            # sentence's, "asked"'s, though farther from it; the one after its source is its own.
+            [
+                [B, O, O, O, O, O, O, O, O, O, O, O, B, O, O, O, O],
+                [O, B, O, O, O, O, O, O, O, O, B, I, O, O, O, O, O],
+                [O, O, O, O, O, O, O, B, I, O, O, O, O, O, B, I, O],
+            ],
+            [0, 10],
+            [((1, 2), [(7, 9)], (0, 1)), ((10, 12), [(14, 16)], (12, 13))],
+        ),
+    ],
+)
+def test_assemble_pairs_each_cue_with_the_nearest_content_of_its_own_sentence_first(
+    roles: list[list[int]], sentence_starts: list[int], expected: list[tuple]
+) -> None:
+    symbols = np.zeros((len(roles[0]), 9), dtype=np.int64)
+    symbols[sentence_starts, 4] = 1
     symbols[0, 5] = 1  # paragraph start
-    found = assemble(symbols, _lp([source, cue, content]))
-    assert [(a.cue, a.content, a.source) for a in found] == [
-        ((1, 2), [(2, 5)], (0, 1)),
-        ((7, 8), [(8, 10)], (6, 7)),
-    ]
-
-
-def test_assemble_pairs_a_cue_with_the_content_of_its_own_sentence_first() -> None:
-    # "Campaign asked Holt , the moderator , X X . According to Limbaugh , Y Y ." (West
-    # Journal, 2016-09-26): the content right before "According to" is the previous
-    # sentence's, "asked"'s, though farther from it; the one after its source is its own.
-    #          0  1  2  3  4  5  6  7  8  9  10 11 12 13 14 15 16
-    source = [B, O, O, O, O, O, O, O, O, O, O, O, B, O, O, O, O]
-    cue = [O, B, O, O, O, O, O, O, O, O, B, I, O, O, O, O, O]
-    content = [O, O, O, O, O, O, O, B, I, O, O, O, O, O, B, I, O]
-    symbols = np.zeros((17, 9), dtype=np.int64)
-    symbols[[0, 10], 4] = 1  # sentence starts
-    symbols[0, 5] = 1  # paragraph start
-    found = assemble(symbols, _lp([source, cue, content]))
-    assert [(a.cue, a.content, a.source) for a in found] == [
-        ((1, 2), [(7, 9)], (0, 1)),
-        ((10, 12), [(14, 16)], (12, 13)),
-    ]
+    found = assemble(symbols, _lp(roles))
+    assert [(a.cue, a.content, a.source) for a in found] == expected
 
 
 def test_an_o_bonus_keeps_only_the_spans_the_model_is_surer_of() -> None:
