@@ -125,6 +125,16 @@ ACCUSATION = claim("the United States supports terrorists in Syria")
         (claim("I can't remember much, but the doctor talked to me", source="he"), -1),
         (claim("I can't remember much but the doctor talked to me", source="he"), -1),
         (claim("the US does not support terrorists, but it arms them", source="Moscow"), -1),
+        # … and so does one in a second that-clause (FNC-1: not a denial of the deal).
+        (
+            claim(
+                "that the Apple and Path deal is practically done and that the tech company "
+                "won't be changing the social media platform after the purchase",
+                source="A source close to the matter",
+            ),
+            1,
+        ),
+        (claim("that the deal is not done and that talks go on", source="he"), -1),
         # A negation that opens an idiom asserts: "no doubt", "not only", "no matter" …
         (claim("“There is no doubt that Trump is the favorite,”", source="he"), 1),
         (claim("he is not only a racist, but a danger to the free world", source="he"), 1),

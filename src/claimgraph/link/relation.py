@@ -159,8 +159,10 @@ _MAX_SENTENCES = 1000
 _NEW_SENTENCE_JOINT = re.compile(r"([,.!?;:][\"”'’]{0,2})\s…\s(?=[\"“'‘]{0,2}[A-Z])")
 # A plain negation after "but" in the first sentence negates a second clause, not the one
 # the source asserts ("he was advised to press charges(,) but does not see the point"), with
-# or without a comma before it, as quotations are punctuated either way.
-_BUT = re.compile(r"\s+but\s", re.IGNORECASE)
+# or without a comma before it, as quotations are punctuated either way; so does one in a
+# second that-clause ("that the deal is practically done and that the company won't change
+# the platform").
+_BUT = re.compile(r"\s+but\s|\s+and\s+that\s", re.IGNORECASE)
 
 
 # Verbs (and the noun of "no comment") that a negation makes a source's withholding, not a
