@@ -254,6 +254,33 @@ def test_a_dismissal_does_not_contradict_published_evidence() -> None:
     assert "names evidence (pictures)" in found.reason
 
 
+@pytest.mark.parametrize(
+    ("negated", "other"),
+    [
+        (  # FNC-1: the quotation's first sentence is negated, the one repeated is not
+            '"He feels he will never die," … "Therefore, he feels it\'s a stupid idea to '
+            'begin with."',
+            '"Therefore, he feels it\'s a stupid idea to begin with,"',
+        ),
+        (  # FNC-1: the clause after "but" is the one repeated
+            "a bear expert as saying there wasn't anything about Bieber's music that bears "
+            'find offensive, but "sometimes a sharp shock can stop an angry bear in its tracks"',
+            "a sharp shock can stop an angry bear in its tracks",
+        ),
+    ],
+)
+def test_a_negation_outside_the_part_that_says_the_same_makes_no_contradiction(
+    negated: str, other: str
+) -> None:
+    a = claim(negated, source="Simone")
+    b = claim(other, source="the Post")
+    assert polarity(a)[0] == -1 and polarity(b)[0] == 1
+    found = relate(a, b)
+    assert found.relation == "discuss" and "matching part asserts" in found.reason
+    # … while the negation of that very part still contradicts it
+    assert relate(claim("it is not a stupid idea", source="Simone"), b).relation == "contradict"
+
+
 def test_one_side_does_not_contradict_itself() -> None:
     # A spokesperson speaks for the ministry: one side, whatever the wording.
     spokesman = claim("the US no longer flirts with terrorists", source="a ministry spokesman",

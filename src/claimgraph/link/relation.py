@@ -247,6 +247,11 @@ def _characterises(tokens: list[str]) -> bool:
     return not (set(head) & (words.claim | words.evidence) or set(tokens) & words.dismissal)
 
 
+def _sentences(text: str) -> list[str]:
+    """A content's sentences, a quotation's fragments joined as ``_NEW_SENTENCE_JOINT`` says."""
+    return split_sentences(_NEW_SENTENCE_JOINT.sub("\\1\n", text), limit=_MAX_SENTENCES)
+
+
 def _content_polarity(
     text: str, *, denied: bool = False, opening: Sequence[str] = (), negated: bool | None = None
 ) -> tuple[int, str, bool]:
@@ -262,7 +267,7 @@ def _content_polarity(
     subordinate clauses ("… because they wouldn't take part"), which negate nothing the
     source says."""
     words = _words()
-    split = split_sentences(_NEW_SENTENCE_JOINT.sub("\\1\n", text), limit=_MAX_SENTENCES)
+    split = _sentences(text)
     sentences = [_words_of(s) for s in split]
     tokens = sentences[0]
     # Denying material ("the Pentagon dismissed the pictures") is still a denial.
@@ -297,6 +302,28 @@ def _content_polarity(
     if negations:
         return -1, "negated", False
     return 1, "asserts", False
+
+
+def _parts(text: str) -> list[str]:
+    """A content's sentences, each cut at its "but" and second that-clause (``_BUT``)."""
+    return [p for sentence in _sentences(text) for p in _BUT.split(sentence) if p.strip()]
+
+
+def _matched_part_asserts(negated: Claim, other: Claim) -> bool:
+    """Whether the part of a negated content that says what ``other`` says is not the part
+    its negation stands in, and asserts: '"He feels he will never die." … "Therefore, he feels
+    it's a stupid idea."' beside "Therefore, he feels it's a stupid idea"; "there wasn't
+    anything about Bieber's music …, but 'sometimes a sharp shock can stop an angry bear'"
+    beside the expert's "a sharp shock can stop an angry bear"."""
+    parts = _parts(negated.content.text)
+    if len(parts) < 2:
+        return False
+    theirs = {w for w in _words_of(other.content.text) if len(w) > 3}
+    shared = [len(theirs & {w for w in _words_of(p) if len(w) > 3}) for p in parts]
+    best = max(range(len(parts)), key=shared.__getitem__)
+    if best == 0 or shared[best] <= shared[0]:
+        return False
+    return _content_polarity(parts[best])[0] > 0
 
 
 def polarity(claim: Claim) -> tuple[int, str]:
@@ -424,6 +451,10 @@ def relate(
                 return Relation("contradict", f"{why_a} vs {why_b}; {why}")
         return Relation("unrelated", "same topic, no denial that answers the other")
     if pa * pb < 0 and two_sides:
+        negated, other = (a, b) if pa < 0 else (b, a)
+        if not denies(negated) and _matched_part_asserts(negated, other):
+            # (a plain negation elsewhere in the content is not what the other claim says)
+            return Relation("discuss", f"{why_a} vs {why_b}; the matching part asserts")
         return Relation("contradict", f"{why_a} vs {why_b}")
     if pa == 0 or pb == 0:
         rule = Relation("discuss", f"{why_a} vs {why_b}")
