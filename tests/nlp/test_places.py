@@ -1050,3 +1050,21 @@ def test_a_capitalised_settlement_word_is_part_of_a_name_not_a_sign_of_a_town():
         "Duma would ratify the accords signed at Camp David. Fighters left the city of Rubkan."
     )
     assert [p[0] for p in _places(text)] == ["Rubkan"]
+
+
+def test_a_title_opening_an_organisations_name_is_a_person_not_a_town():
+    # "King Nut Companies" is no King, Wisconsin; "Queen Elizabeth University Hospital" no
+    # Queen Elizabeth, Saskatchewan; a county so named is still a county.
+    text = (
+        "Workers at King Nut Companies found the tub. She was taken to the Queen Elizabeth "
+        "University Hospital in Glasgow, a Prince William County Police Department officer said."
+    )
+    found = [p[0] for p in _places(text)]
+    assert "King" not in found and "Queen Elizabeth" not in found
+    assert "Glasgow" in found and "Prince William County" in found
+
+
+def test_a_sentences_capitalised_the_is_no_part_of_the_place():
+    assert _places("The Prince William County Police Department said so.") == [
+        ("Prince William County", "Prince William County", "US")
+    ]

@@ -59,6 +59,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span, Token
 
 from claimgraph.nlp.qualifiers import data_rows, outlet_words
+from claimgraph.nlp.speakers import titles
 from claimgraph.records import Place
 
 # Labels whose entities are places by the model's own account.
@@ -706,12 +707,15 @@ def _hamlet(e: Entry) -> bool:
 def _place_prefix(doc: Doc, start: int, end: int, gaz: Gazetteer) -> tuple[int, list[Entry]] | None:
     """The longest gazetteer name that opens the tokens ``start:end`` and is followed by
     another capitalised word: (its end, its candidates)."""
+    title = titles().get(doc[start].lower_)
     for j in range(end - 1, start, -1):
         nxt = doc[j]
         if not (nxt.is_title or nxt.is_upper) or nxt.is_punct or doc[j - 1].is_punct:
             continue
         text = doc[start:j].text
         cands = [c for c in _candidates(gaz, text) if not _hamlet(c)]
+        if title is not None and title.kind == "person":
+            cands = [c for c in cands if c.kind != "city"]
         if cands:
             return j, cands
     return None
@@ -922,6 +926,10 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
             i += 1
             continue
         j, cands = best
+        if tok.lower_ == "the" and j - i > 1 and not any(c.name.startswith("The ") for c in cands):
+            # a sentence's capitalised "The" is no part of the name (but of "The Hague")
+            i += 1
+            tok = doc[i]
         prev = doc[i - 1].lower_ if i > 0 else ""
         strong_kind = any(c.kind in ("alias", "country", "region", "continent") for c in cands)
         settled = (
