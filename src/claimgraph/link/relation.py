@@ -318,8 +318,12 @@ def _matched_part_asserts(negated: Claim, other: Claim) -> bool:
     parts = _parts(negated.content.text)
     if len(parts) < 2:
         return False
-    theirs = {w for w in _words_of(other.content.text) if len(w) > 3}
-    shared = [len(theirs & {w for w in _words_of(p) if len(w) > 3}) for p in parts]
+
+    def long_words(text: str) -> set[str]:
+        return {w for w in _words_of(text) if len(w) > 3}
+
+    theirs = long_words(other.content.text)
+    shared = [len(theirs & long_words(p)) for p in parts]
     best = max(range(len(parts)), key=shared.__getitem__)
     if best == 0 or shared[best] <= shared[0]:
         return False
