@@ -390,6 +390,32 @@ def test_a_name_a_qualifier_decided_keeps_that_sense_in_the_article():
     assert len(spring) >= 2 and {p.geonameid for p in spring} == {4525353}
 
 
+def test_a_qualified_town_is_that_town_also_in_a_longer_name():
+    # one sense per discourse reaches "Springfield City Schools": Ohio, not Virginia
+    doc = shared_nlp()(
+        "Springfield, Ohio — After 32 years the bus driver retired. The Springfield City "
+        "Schools board thanked her on Monday. She had learned to drive in Washington, D.C."
+    )
+    city = [p for p in doc._.places if p.text.startswith("Springfield City")]
+    assert city and {p.geonameid for p in city} == {4525353}
+
+
+def test_nearby_names_tip_only_close_choices():
+    """``_choose``: a pull decides between senses that fit nearly as well (Paris, Texas
+    beside Dallas), never for one far less likely (a village Toronto in New South Wales)."""
+    from claimgraph.nlp.places import Entry, _choose, _Mention
+
+    def town(name: str, cc: str, pop: int) -> Entry:
+        return Entry(None, name, cc, 0.0, 0.0, "P", pop, "city")
+
+    big, small = town("Toronto", "CA", 2_794_356), town("Toronto", "AU", 5_670)
+    m = _Mention(0, 1, "Toronto", [big, small], True)
+    table = {big: 10.1, small: 6.8}
+    assert _choose(m, table.__getitem__, {small: 3.4}) is big
+    table = {big: 10.1, small: 7.2}
+    assert _choose(m, table.__getitem__, {small: 3.4}) is small
+
+
 def test_a_county_named_once_in_full_is_the_county_when_named_short():
     doc = shared_nlp()(
         "A developer wants homes north of Decatur in DeKalb County, Georgia. DeKalb officials "

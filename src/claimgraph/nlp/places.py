@@ -1067,6 +1067,11 @@ def _choose(
     cands = m.candidates
     if best.kind == "country":
         cands = [best, *_of_this_name(cands, m.text)]
+    # The nearby towns tip a choice between senses that fit nearly as well, not one a
+    # thousand times likelier ("Toronto" in a story of Ottawa and Vancouver stays in Ontario
+    # whatever "Central Coast" says of New South Wales).
+    top = score(best)
+    cands = [e for e in cands if score(e) >= top - _PULL_REACH]
     return max(cands, key=lambda e: score(e) + nearby.get(e, 0.0))
 
 
@@ -1198,6 +1203,7 @@ _NEAR_WEIGHT = 4.0
 _NEAR_KM = 40.0  # full closeness within this distance …
 _FAR_KM = 200.0  # … none beyond this one
 _NEAR_CAP = 8.0
+_PULL_REACH = 3.0  # how much worse than the best a pulled sense may fit (``_choose``)
 _LOCAL_KINDS = ("city", "county")
 # What a name may best read as for the pull to count: a town, a county or a country (towards
 # a town of the country's very name only, ``_choose``).
@@ -1777,7 +1783,9 @@ def geocode_places(doc: Doc) -> None:
     places: list[Place] = []
     for m, e, q in picks:
         if not q:
-            e = qualified.get(normalise(m.text), e)
+            e = qualified.get(normalise(m.text)) or next(
+                (d for d in qualified.values() if d in m.candidates), e
+            )
         start_char = doc[m.start].idx
         if e.kind == "city" and _street(doc, m.end):
             # a street named after a town ("2517 Memphis St.") is no place of the gazetteer: a
