@@ -309,6 +309,16 @@ def test_dateline_inside_the_text_with_state_and_wire():
     assert ("N.C.", "North Carolina", "US") in places_
 
 
+def test_dateline_of_a_saint_town_spelt_st():
+    # GeoNames spells it "Saint Paris" only; the tokens are "ST", ".", "PARIS"
+    places_ = _places(
+        "Family mourns four children killed in fire. ST. PARIS — Scott Randall cried when he "
+        "saw the mobile home."
+    )
+    assert ("ST. PARIS", "Saint Paris", "US") in places_
+    assert not any(name == "Paris" for _t, name, _cc in places_)
+
+
 def test_dateline_tagged_person_makes_the_later_name_a_place():
     text = (
         "Pair charged with drug counts. CLINTON — A town couple was charged Friday with "

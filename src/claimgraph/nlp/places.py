@@ -595,11 +595,18 @@ class _Mention:
     dateline: bool = False  # a dateline settled its sense ("WASHINGTON —", the capital)
 
 
-def _candidates(gaz: Gazetteer, text: str) -> list[Entry]:
+_ST = re.compile(r"(?i)st\.?(?=\s)")
+
+
+def _candidates(gaz: Gazetteer, text: str, saint: bool = False) -> list[Entry]:
     key = normalise(text)
     if key in gaz.refused:
         return []
     found = gaz.lookup(text)
+    if not found and saint and _ST.match(text):
+        # "ST. PARIS —" is Saint Paris, Ohio, which GeoNames never spells "St." (only where
+        # a dateline says town: "St. Patrick", "St. Mary" are feasts, churches, schools)
+        found = gaz.lookup(_ST.sub("Saint", text, count=1))
     if key.endswith(" city"):
         # "Dublin City (Council)": the town of the name before "City", whichever it is, not
         # only the one that GeoNames also calls so (Dublin, Ireland; not Dublin, Ohio).
@@ -742,7 +749,15 @@ def _inline_datelines(doc: Doc, gaz: Gazetteer, taken: bytearray) -> list[_Menti
             if not (prev.is_space or prev.text[-1] in _BEFORE_DATELINE or "\n" in prev.whitespace_):
                 continue
         j = i + 1
-        while j < n and j - i < 5 and (doc[j].is_upper or doc[j].text in ("-", "'", "’")):
+        while (
+            j < n
+            and j - i < 5
+            and (
+                doc[j].is_upper
+                or doc[j].text in ("-", "'", "’")
+                or (doc[j].text == "." and doc[j - 1].lower_ in ("st", "ft", "mt"))  # "ST. PARIS"
+            )
+        ):
             if doc[j].text in _DATELINE_DASHES:
                 break
             j += 1
@@ -768,7 +783,9 @@ def _inline_datelines(doc: Doc, gaz: Gazetteer, taken: bytearray) -> list[_Menti
         capital = False
         for e in range(j, i, -1):
             cands = [
-                c for c in _candidates(gaz, doc[i:e].text) if c.kind in ("city", "county", "alias")
+                c
+                for c in _candidates(gaz, doc[i:e].text, saint=True)
+                if c.kind in ("city", "county", "alias")
             ]
             # The largest town of this very name, if a capital, is the capital: not Hong
             # Kong, whose other name is Victoria, nor Victoria, Seychelles, smaller than
