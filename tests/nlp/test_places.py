@@ -309,6 +309,15 @@ def test_dateline_inside_the_text_with_state_and_wire():
     assert ("N.C.", "North Carolina", "US") in places_
 
 
+def test_a_state_after_two_towns_holds_both():
+    doc = shared_nlp()(
+        "The properties are in Indianapolis, Indiana, Nashville and Cordova, Tennessee, and "
+        "Richmond, Virginia."
+    )
+    town = next(p for p in doc._.places if p.text == "Nashville")
+    assert abs(town.lat - 36.17) < 0.1 and abs(town.lon + 86.78) < 0.1  # not Nashville, Ind.
+
+
 def test_dateline_of_a_saint_town_spelt_st():
     # GeoNames spells it "Saint Paris" only; the tokens are "ST", ".", "PARIS"
     places_ = _places(

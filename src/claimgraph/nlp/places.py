@@ -1043,6 +1043,18 @@ def _listed_on(doc: Doc, q: _Mention, by_start: dict[int, _Mention]) -> bool:
     return False
 
 
+def _shared_qualifier(doc: Doc, m: _Mention, by_start: dict[int, _Mention]) -> Entry | None:
+    """The state or country after the town that follows ``m`` with "and", when it holds one
+    of ``m``'s senses too ("Louisville and Lexington, Kentucky", "Nashville and Cordova,
+    Tennessee")."""
+    if m.end < len(doc) and doc[m.end].lower_ in ("and", "or", "&"):
+        n = by_start.get(m.end + 1)
+        q = _qualifier(doc, n, by_start) if n is not None else None
+        if q is not None and _qualifying(q, n) is not None:
+            return _qualifying(q, m)
+    return None
+
+
 def _qualifying(q: _Mention, m: _Mention) -> Entry | None:
     """The state or country among the senses of ``q``, the place after "``m``,", that holds
     one of ``m``'s ("Buffalo, New York": the state, not the city), if any."""
@@ -1750,6 +1762,8 @@ def geocode_places(doc: Doc) -> None:
                         # Minnesota, not Norway's capital or its county; nor when no town of
                         # the name lies in the state's country.
                         coarse = qual
+            elif not listed:
+                qual = _shared_qualifier(doc, m, by_start)
             # one of a list of states or of countries ("Egypt and Niger"): not a town, nor a
             # state of a country's name
             same_kind = (
