@@ -318,6 +318,19 @@ def test_a_state_after_two_towns_holds_both():
     assert abs(town.lat - 36.17) < 0.1 and abs(town.lon + 86.78) < 0.1  # not Nashville, Ind.
 
 
+def test_white_house_is_the_building_where_a_place_and_no_place_as_a_speaker():
+    doc = shared_nlp()(
+        "The president receives a turkey in a ceremony at the White House a few days before "
+        "Thanksgiving."
+    )
+    house = next(p for p in doc._.places if p.text == "White House")
+    assert house.country_code == "US" and abs(house.lat - 38.898) < 0.01  # not the Tennessee town
+    said = shared_nlp()("The White House said on Monday that the talks would go on.")
+    assert not any(p.text == "White House" for p in said._.places)
+    town = _places("He moved to White House, Tennessee, in 1990.")
+    assert ("White House", "White House", "US") in town and ("Tennessee", "Tennessee", "US") in town
+
+
 def test_dateline_of_a_saint_town_spelt_st():
     # GeoNames spells it "Saint Paris" only; the tokens are "ST", ".", "PARIS"
     places_ = _places(

@@ -1606,7 +1606,11 @@ def geocode_places(doc: Doc) -> None:
     for m in mentions:
         if not m.strong:
             prev = doc[m.start - 1].lower_ if m.start > 0 else ""
-            strong_kind = any(c.kind in ("alias", "country", "region") for c in m.candidates)
+            # (a building is also its occupant: "the White House said" names no place)
+            strong_kind = any(
+                c.kind in ("country", "region") or (c.kind == "alias" and c.feature_class != "S")
+                for c in m.candidates
+            )
             near_place = any(
                 abs(o.start - m.end) <= 2 or abs(m.start - o.end) <= 2
                 for o in mentions
