@@ -281,6 +281,29 @@ def test_a_negation_outside_the_part_that_says_the_same_makes_no_contradiction(
     assert relate(claim("it is not a stupid idea", source="Simone"), b).relation == "contradict"
 
 
+@pytest.mark.parametrize(
+    ("corrected", "other", "expected"),
+    [
+        # the correction names what the other claim does not say: both say $950
+        ("the Watch Edition will cost $950, not $5,000", "the Watch Edition is priced at $950",
+         "discuss"),
+        # … and what it does say: the other claim's proposer is the one corrected away
+        ("the Russians broached the idea of a back channel, not Kushner",
+         "Kushner proposed a back channel to the Kremlin", "contradict"),
+        # a plain negation of the other claim's item stays a contradiction
+        ("the Watch Edition will not cost $950", "the Watch Edition is priced at $950",
+         "contradict"),
+    ],
+)  # fmt: skip
+def test_a_correction_contradicts_only_the_item_it_corrects(
+    corrected: str, other: str, expected: str
+) -> None:
+    a = claim(corrected, source="a Citigroup analyst")
+    b = claim(other, source="the Post")
+    assert polarity(a)[0] == -1 and polarity(b)[0] == 1
+    assert relate(a, b).relation == relate(b, a).relation == expected
+
+
 def test_one_side_does_not_contradict_itself() -> None:
     # A spokesperson speaks for the ministry: one side, whatever the wording.
     spokesman = claim("the US no longer flirts with terrorists", source="a ministry spokesman",

@@ -330,6 +330,33 @@ def _matched_part_asserts(negated: Claim, other: Claim) -> bool:
     return _content_polarity(parts[best])[0] > 0
 
 
+# A correction after the assertion: "will cost $950, not $5,000", "the Russians broached the
+# idea, not Kushner" — the clause asserts, and denies only the corrected item.
+_NOT_X = re.compile(
+    r",\s+(?:and\s+)?not\s+((?:[^,;:.!?]|(?<=\d)[,.](?=\d))+?)[\s\"”'’.]*$", re.IGNORECASE
+)
+_CORRECTED_WORDS = 5  # longest corrected item read so
+
+
+def _terms(text: str) -> set[str]:
+    """Numbers whole ("5,000") and words of three letters or more, lower-cased."""
+    return set(re.findall(r"\d+(?:[,.]\d+)*|[^\W\d_]{3,}", text.lower()))
+
+
+def _corrects_another_item(negated: Claim, other: Claim) -> bool:
+    """Whether the negation of ``negated`` is only a correction (", not X" closing its first
+    sentence, the rest asserting) of an item ``other`` does not name: "will cost $950, not
+    $5,000" beside "priced at $950" is no contradiction; "the Russians broached the idea,
+    not Kushner" beside "Kushner proposed the channel" is."""
+    first = _sentences(negated.content.text)[0]
+    found = _NOT_X.search(first)
+    if found is None or len(found[1].split()) > _CORRECTED_WORDS:
+        return False
+    if _content_polarity(first[: found.start()])[0] <= 0:
+        return False
+    return not (_terms(found[1]) & _terms(other.content.text))
+
+
 def polarity(claim: Claim) -> tuple[int, str]:
     """+1 (asserts the content), -1 (denies it) or 0 (not committed), and why."""
     sign, why, _ = _polarity(*_read(claim))
@@ -459,6 +486,8 @@ def relate(
         if not denies(negated) and _matched_part_asserts(negated, other):
             # (a plain negation elsewhere in the content is not what the other claim says)
             return Relation("discuss", f"{why_a} vs {why_b}; the matching part asserts")
+        if not denies(negated) and _corrects_another_item(negated, other):
+            return Relation("discuss", f"{why_a} vs {why_b}; ', not X' corrects another item")
         return Relation("contradict", f"{why_a} vs {why_b}")
     if pa == 0 or pb == 0:
         rule = Relation("discuss", f"{why_a} vs {why_b}")
