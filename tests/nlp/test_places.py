@@ -331,6 +331,27 @@ def test_white_house_is_the_building_where_a_place_and_no_place_as_a_speaker():
     assert ("White House", "White House", "US") in town and ("Tennessee", "Tennessee", "US") in town
 
 
+def test_a_small_us_town_geonames_lacks_is_found_from_the_zip_table():
+    # Weston, Connecticut has no GeoNames town of 500+ people: only Weston, Massachusetts …
+    doc = shared_nlp()("Crews fought fires in Weston and Torrington, Connecticut, on Tuesday.")
+    weston = next(p for p in doc._.places if p.text == "Weston")
+    assert abs(weston.lat - 41.22) < 0.1 and abs(weston.lon + 73.37) < 0.1
+    assert ("Harwinton", "Harwinton", "US") in _places("A fire burned in Harwinton, Conn.")
+
+
+def test_the_zip_table_adds_no_town_under_a_bigger_name_and_only_where_the_model_says_place():
+    from claimgraph.nlp.places import _unlisted, gazetteer
+
+    gaz = gazetteer()
+    assert any(_unlisted(e) for e in gaz.lookup("Harwinton"))
+    # a country's, a region's or a large town's name, a compass point and a region, a street
+    for name in ("Russia", "Moscow", "East Texas", "North Street"):
+        assert not any(_unlisted(e) for e in gaz.lookup(name)), name
+    # "Deputy", Indiana is a ZIP town: the title of "Deputy Mayor" is no place
+    assert any(_unlisted(e) for e in gaz.lookup("Deputy"))
+    assert _places("Deputy Mayor Tom Gosnell spoke on Monday.") == []
+
+
 def test_dateline_of_a_saint_town_spelt_st():
     # GeoNames spells it "Saint Paris" only; the tokens are "ST", ".", "PARIS"
     places_ = _places(

@@ -50,7 +50,7 @@ import sys
 import tempfile
 import unicodedata
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -350,6 +350,7 @@ _SOURCES = (
     "place_regions.tsv",
     "place_points.tsv",
     "place_aliases.tsv",
+    "place_us_towns.tsv",
     "media.tsv",
 )
 _CACHE_FORMAT = 1
@@ -415,6 +416,29 @@ def gazetteer() -> Gazetteer:
         gaz = build_gazetteer()
         _store_cached(path, gaz)
     return gaz
+
+
+# A town the ZIP table adds is smaller than GeoNames' 500 (or a township it lists no town of);
+# a name this large elsewhere, or a country's, a region's or an alias's, keeps its own.
+_UNLISTED_POP = 500
+_UNLISTED_LABELS = frozenset({"GPE", "FAC"})  # not LOC: "four Midwest states" (Midwest, Wyoming)
+_SHADOWING_POP = 100_000
+_COMPASS = re.compile(
+    r"^(?:north|south|east|west|upper|lower|new|central|northern|southern|eastern|western) "
+)
+
+
+def _shadowed(entries: Sequence[Entry]) -> bool:
+    return any(
+        e.kind in ("country", "region", "continent", "alias", "county")
+        or e.population >= _SHADOWING_POP
+        for e in entries
+    )
+
+
+def _unlisted(e: Entry) -> bool:
+    """Whether ``e`` is a town of the ZIP table (``place_us_towns.tsv``), not of GeoNames."""
+    return e.kind == "city" and e.geonameid is None
 
 
 def build_gazetteer() -> Gazetteer:
@@ -561,6 +585,21 @@ def build_gazetteer() -> Gazetteer:
         names[key] = [e] + [
             x for x in names.get(key, []) if x != e and not (abbreviation and x.kind == "city")
         ]
+    # US towns GeoNames' cities of 500+ lack (from ZIP codes: "Weston", Connecticut, "Meadow
+    # Grove", Nebraska): only under a name that no country, region, county, alias or town of
+    # _SHADOWING_POP people has, nor a compass point and a region ("East Texas"); what a
+    # mention may find of them, ``_candidates`` says.
+    for name, state, lat, lon in data_rows("place_us_towns.tsv"):
+        key = normalise(name)
+        if (
+            _shadowed(names.get(key, ()))
+            or _shadowed(names.get(_COMPASS.sub("", key), ()))
+            or key.rsplit(" ", 1)[-1] in _STREET_WORDS  # "North Street", Michigan
+        ):
+            continue
+        add(
+            name, Entry(None, name, "US", float(lat), float(lon), "P", _UNLISTED_POP, "city", state)
+        )
     refused = frozenset(normalise(row[0]) for row in data_rows("media.tsv") if row)
     rows: list[tuple] = []
     index: dict[int, int] = {}
@@ -598,11 +637,18 @@ class _Mention:
 _ST = re.compile(r"(?i)st\.?(?=\s)")
 
 
-def _candidates(gaz: Gazetteer, text: str, saint: bool = False) -> list[Entry]:
+def _candidates(
+    gaz: Gazetteer, text: str, saint: bool = False, unlisted: bool = False
+) -> list[Entry]:
+    """The gazetteer's senses of ``text``; the ZIP table's small US towns (``_unlisted``) only
+    with ``unlisted``, for what the model calls a place and for datelines: a word that only
+    such a town is named ("Deputy" of "Deputy Mayor", "Capitol", "Day" of "D-Day") is none."""
     key = normalise(text)
     if key in gaz.refused:
         return []
     found = gaz.lookup(text)
+    if not unlisted:
+        found = [c for c in found if not _unlisted(c)]
     if not found and saint and _ST.match(text):
         # "ST. PARIS —" is Saint Paris, Ohio, which GeoNames never spells "St." (only where
         # a dateline says town: "St. Patrick", "St. Mary" are feasts, churches, schools)
@@ -614,7 +660,7 @@ def _candidates(gaz: Gazetteer, text: str, saint: bool = False) -> list[Entry]:
         found = found + [
             c
             for c in gaz.lookup(text[: text.lower().rindex("city")])
-            if c.kind == "city" and id(c) not in have
+            if c.kind == "city" and id(c) not in have and (unlisted or not _unlisted(c))
         ]
     letters = text.replace(".", "")
     if letters.isupper() and len(letters) <= 3:
@@ -784,7 +830,7 @@ def _inline_datelines(doc: Doc, gaz: Gazetteer, taken: bytearray) -> list[_Menti
         for e in range(j, i, -1):
             cands = [
                 c
-                for c in _candidates(gaz, doc[i:e].text, saint=True)
+                for c in _candidates(gaz, doc[i:e].text, saint=True, unlisted=True)
                 if c.kind in ("city", "county", "alias")
             ]
             # The largest town of this very name, if a capital, is the capital: not Hong
@@ -873,7 +919,14 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
                 taken[start:end] = b"\x01" * (end - start)
                 continue
         admin = end < len(doc) and doc[end].lower_ in _ADMIN_WORDS
-        cands = _candidates(gaz, _abbreviated(doc, start, end))
+        # (a small town of the ZIP table only for a name the model calls a town, country or
+        # state, capitalised and no possessive: not "Midwest", "St. John's", "the dead swan")
+        unlisted = (
+            label in _UNLISTED_LABELS
+            and doc[start].text[:1].isupper()
+            and not (end < len(doc) and doc[end].lower_ in ("'s", "’s"))
+        )
+        cands = _candidates(gaz, _abbreviated(doc, start, end), unlisted=unlisted)
         if not cands and doc[end - 1].lower_ in _ADMIN_WORDS and end - start > 1:
             cands = _candidates(gaz, doc[start : end - 1].text)
             admin = True
@@ -908,9 +961,13 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
         if not cands:
             pieces = _split_pieces(doc, start, end, gaz)
             for a, b in pieces:
-                out.append(
-                    _Mention(a, b, doc[a:b].text, gaz.lookup(doc[a:b].text), label in _PLACE_LABELS)
-                )
+                found = [
+                    c
+                    for c in gaz.lookup(doc[a:b].text)
+                    if label in _UNLISTED_LABELS or not _unlisted(c)
+                ]
+                if found:
+                    out.append(_Mention(a, b, doc[a:b].text, found, label in _PLACE_LABELS))
             if pieces or (label == "PERSON" and _personal_name(doc[start:end])):
                 taken[start:end] = b"\x01" * (end - start)
             continue
