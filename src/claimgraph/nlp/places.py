@@ -919,8 +919,8 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
                 taken[start:end] = b"\x01" * (end - start)
                 continue
         admin = end < len(doc) and doc[end].lower_ in _ADMIN_WORDS
-        # (a small town of the ZIP table only for a name the model calls a town, country or
-        # state, capitalised and no possessive: not "Midwest", "St. John's", "the dead swan")
+        # (a small town of the ZIP table only for a name the model tags GPE or FAC, capitalised
+        # and not possessive: not "four Midwest states", "St. John's ER", "the dead swan")
         unlisted = (
             label in _UNLISTED_LABELS
             and doc[start].text[:1].isupper()
