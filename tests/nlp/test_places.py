@@ -360,6 +360,9 @@ def test_dateline_of_a_saint_town_spelt_st():
     )
     assert ("ST. PARIS", "Saint Paris", "US") in places_
     assert not any(name == "Paris" for _t, name, _cc in places_)
+    # … and a name the model calls a place in the story; not a feast's or a school's
+    assert ("St. Marc", "Saint-Marc", "HT") in _places("Cholera cases rose in St. Marc, Haiti.")
+    assert _places("The parade on St. Patrick's Day drew crowds.") == []
 
 
 def test_dateline_tagged_person_makes_the_later_name_a_place():

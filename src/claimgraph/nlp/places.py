@@ -650,8 +650,8 @@ def _candidates(
     if not unlisted:
         found = [c for c in found if not _unlisted(c)]
     if not found and saint and _ST.match(text):
-        # "ST. PARIS —" is Saint Paris, Ohio, which GeoNames never spells "St." (only where
-        # a dateline says town: "St. Patrick", "St. Mary" are feasts, churches, schools)
+        # "ST. PARIS —" is Saint Paris, Ohio, which GeoNames never spells "St." (only where a
+        # dateline or the model says place: "St. Patrick", "St. Mary" are feasts, schools)
         found = gaz.lookup(_ST.sub("Saint", text, count=1))
     if key.endswith(" city"):
         # "Dublin City (Council)": the town of the name before "City", whichever it is, not
@@ -919,14 +919,17 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
                 taken[start:end] = b"\x01" * (end - start)
                 continue
         admin = end < len(doc) and doc[end].lower_ in _ADMIN_WORDS
-        # (a small town of the ZIP table only for a name the model tags GPE or FAC, capitalised
-        # and not possessive: not "four Midwest states", "St. John's ER", "the dead swan")
-        unlisted = (
+        # A small town of the ZIP table, or a "St." name GeoNames spells "Saint" ("west of St.
+        # Paris"), only for a name the model tags GPE or FAC, capitalised and not possessive:
+        # not "four Midwest states", "St. John's ER", "the dead swan", "St. Patrick's Day".
+        said_place = (
             label in _UNLISTED_LABELS
             and doc[start].text[:1].isupper()
             and not (end < len(doc) and doc[end].lower_ in ("'s", "’s"))
         )
-        cands = _candidates(gaz, _abbreviated(doc, start, end), unlisted=unlisted)
+        cands = _candidates(
+            gaz, _abbreviated(doc, start, end), saint=said_place, unlisted=said_place
+        )
         if not cands and doc[end - 1].lower_ in _ADMIN_WORDS and end - start > 1:
             cands = _candidates(gaz, doc[start : end - 1].text)
             admin = True
