@@ -467,27 +467,32 @@ def relate(
     level made 5,264 "contradictions" in 924 articles, nearly all two politicians saying
     different things about Trump.
     """
-    pa, why_a = polarity(a)
-    pb, why_b = polarity(b)
+    # (each claim read once: its sign, why, and whether it denies explicitly, ``denies``)
+    pa, why_a, denies_a = _polarity(*_read(a))
+    pb, why_b, denies_b = _polarity(*_read(b))
     side_a, side_b = side(a), side(b)
     two_sides = side_a is not None and side_b is not None and side_a != side_b
     if not same_proposition:
-        for denial, claim, p_denial, p_claim in ((a, b, pa, pb), (b, a, pb, pa)):
+        for denial, claim, p_denial, p_claim, explicit in (
+            (a, b, pa, pb, denies_a),
+            (b, a, pb, pa, denies_b),
+        ):
             if (
                 two_sides
                 and p_denial < 0 < p_claim
-                and denies(denial)
+                and explicit
                 and (why := _answers(denial, claim))
             ):
                 return Relation("contradict", f"{why_a} vs {why_b}; {why}")
         return Relation("unrelated", "same topic, no denial that answers the other")
     if pa * pb < 0 and two_sides:
-        negated, other = (a, b) if pa < 0 else (b, a)
-        if not denies(negated) and _matched_part_asserts(negated, other):
-            # (a plain negation elsewhere in the content is not what the other claim says)
-            return Relation("discuss", f"{why_a} vs {why_b}; the matching part asserts")
-        if not denies(negated) and _corrects_another_item(negated, other):
-            return Relation("discuss", f"{why_a} vs {why_b}; ', not X' corrects another item")
+        negated, other, explicit = (a, b, denies_a) if pa < 0 else (b, a, denies_b)
+        if not explicit:
+            if _matched_part_asserts(negated, other):
+                # (a plain negation elsewhere in the content is not what the other claim says)
+                return Relation("discuss", f"{why_a} vs {why_b}; the matching part asserts")
+            if _corrects_another_item(negated, other):
+                return Relation("discuss", f"{why_a} vs {why_b}; ', not X' corrects another item")
         return Relation("contradict", f"{why_a} vs {why_b}")
     if pa == 0 or pb == 0:
         rule = Relation("discuss", f"{why_a} vs {why_b}")
