@@ -1150,3 +1150,21 @@ def test_a_sentences_capitalised_the_is_no_part_of_the_place():
     assert _places("The Prince William County Police Department said so.") == [
         ("Prince William County", "Prince William County", "US")
     ]
+
+
+def test_a_foreign_capital_gives_way_to_a_city_of_a_named_country():
+    # A London, Ontario story: Canada is named, Britain is not; London's weight as a capital
+    # is no reason to leave Canada for it. A small namesake (Paris, Texas) does not gain so.
+    doc = shared_nlp()(
+        "Organizers of a London rally in support of the people of Aleppo thanked Canada for "
+        "what it has done. Jamal Taleb, Imam of the Islamic Centre in London, said Canada's "
+        'stand is appreciated. "We just want Canada to take more action," Taleb said.'
+    )
+    london = {(p.name, p.country_code) for p in doc._.places if p.text == "London"}
+    assert london == {("London", "CA")}
+    doc = shared_nlp()(
+        "Former British intelligence officials said Steele worked for the agency in Russia "
+        "and Paris. U.S. officials said on Wednesday the FBI had opened an investigation."
+    )
+    paris = {(p.name, p.country_code) for p in doc._.places if p.text == "Paris"}
+    assert paris == {("Paris", "FR")}

@@ -1236,6 +1236,13 @@ def _scorer(
         for c in m.candidates
     )
 
+    # A city of 100,000 in a country the article names ("London" in a story that names
+    # Canada, not Britain): a capital abroad has no capital's weight against it.
+    named_city = any(
+        c.kind == "city" and ccs[c.country_code or ""] and (c.population or 0) >= _SHADOWING_POP
+        for c in m.candidates
+    )
+
     def score(e: Entry) -> float:
         s = _prior(e)
         if e.kind == "city" and _saintless(e.name) != own:
@@ -1250,6 +1257,8 @@ def _scorer(
                 s += _TOP_COUNTRY
             elif ccs[e.country_code]:
                 s += _OTHER_COUNTRY
+            elif e.capital and named_city:
+                s -= _CAPITAL
             if e.country_code == dateline_cc:
                 s += 1.5
             # (the regions the article names tell a town from its namesakes, not from the
