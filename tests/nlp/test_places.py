@@ -1168,3 +1168,19 @@ def test_a_foreign_capital_gives_way_to_a_city_of_a_named_country():
     )
     paris = {(p.name, p.country_code) for p in doc._.places if p.text == "Paris"}
     assert paris == {("Paris", "FR")}
+
+
+def test_a_small_town_named_in_several_words_is_that_town():
+    # Meadow Grove, Nebraska (the ZIP table's, too small for GeoNames' towns) by its whole
+    # name, not "Grove" read as another town's name; Tennessee Colony, Texas, tagged LOC, is
+    # not the state of Tennessee.
+    doc = shared_nlp()(
+        "COLUMBUS -- A 27-year-old Columbus woman who admitted to falsely accusing a Meadow "
+        "Grove man of sexual assault has been fined. The Meadow Grove man and city woman met "
+        "over the Internet. He slammed on his brakes on FM 645 in the Tennessee Colony area, "
+        "causing the deputy's vehicle to strike the back of his car."
+    )
+    found = {(p.text, p.name, p.country_code) for p in doc._.places}
+    assert ("Meadow Grove", "Meadow Grove", "US") in found
+    assert ("Tennessee Colony", "Tennessee Colony", "US") in found
+    assert not any(text in ("Grove", "Tennessee") for text, _name, _cc in found)

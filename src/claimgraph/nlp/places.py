@@ -888,7 +888,7 @@ def _named_in_full(
                 continue
             if doc[a].lower_ in _NAME_JOINERS or doc[b - 1].lower_ in _NAME_JOINERS:
                 continue  # a name neither opens nor ends with "-", "do", "'s"
-            if _candidates(gaz, doc[a:b].text):
+            if _candidates(gaz, doc[a:b].text, unlisted=True):  # (several words)
                 best = (a, b)
     return best
 
@@ -921,14 +921,18 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
         admin = end < len(doc) and doc[end].lower_ in _ADMIN_WORDS
         # A small town of the ZIP table, or a "St." name GeoNames spells "Saint" ("west of St.
         # Paris"), only for a name the model tags GPE or FAC, capitalised and not possessive:
-        # not "four Midwest states", "St. John's ER", "the dead swan", "St. Patrick's Day".
-        said_place = (
-            label in _UNLISTED_LABELS
-            and doc[start].text[:1].isupper()
-            and not (end < len(doc) and doc[end].lower_ in ("'s", "’s"))
+        # not "four Midwest states", "St. John's ER", "the dead swan", "St. Patrick's Day";
+        # such a town's name of several words whatever the label ("the Tennessee Colony
+        # area", LOC: not the state; "a Meadow Grove man").
+        named = doc[start].text[:1].isupper() and not (
+            end < len(doc) and doc[end].lower_ in ("'s", "’s")
         )
+        said_place = named and label in _UNLISTED_LABELS
         cands = _candidates(
-            gaz, _abbreviated(doc, start, end), saint=said_place, unlisted=said_place
+            gaz,
+            _abbreviated(doc, start, end),
+            saint=said_place,
+            unlisted=said_place or (named and " " in normalise(text)),
         )
         if not cands and doc[end - 1].lower_ in _ADMIN_WORDS and end - start > 1:
             cands = _candidates(gaz, doc[start : end - 1].text)
@@ -995,7 +999,10 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
                 doc[j - 1].is_title or doc[j - 1].is_upper or doc[j - 1].text in ("-", "–")
             ):
                 continue
-            cands = _candidates(gaz, _abbreviated(doc, i, j))
+            name = _abbreviated(doc, i, j)
+            # (a small town of the ZIP table by its whole name of several words: "a Meadow
+            # Grove man", not "Meadow", Texas, and "Grove")
+            cands = _candidates(gaz, name, unlisted=" " in normalise(name))
             if cands:
                 best = (j, cands)
                 break
