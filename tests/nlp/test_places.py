@@ -1184,3 +1184,18 @@ def test_a_small_town_named_in_several_words_is_that_town():
     assert ("Meadow Grove", "Meadow Grove", "US") in found
     assert ("Tennessee Colony", "Tennessee Colony", "US") in found
     assert not any(text in ("Grove", "Tennessee") for text, _name, _cc in found)
+
+
+def test_initials_are_not_a_states_short_form():
+    # "L.A." is Los Angeles, "M.D." a doctor: neither is "La." (Louisiana) or "Md." (Maryland),
+    # which keep their states; "NYC" is the city.
+    doc = shared_nlp()(
+        "The L.A. port has signed on for 25 trucks. Maury M. Rosenstein, M.D., Ph.D., moved "
+        "from Shreveport, La., to Baltimore, Md., and then to NYC."
+    )
+    found = {(p.text, p.name, p.country_code) for p in doc._.places}
+    assert ("L.A.", "Los Angeles", "US") in found
+    assert ("La.", "Louisiana", "US") in found
+    assert ("Md.", "Maryland", "US") in found
+    assert ("NYC", "New York City", "US") in found
+    assert not any(text == "M.D." for text, _name, _cc in found)

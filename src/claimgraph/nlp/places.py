@@ -296,7 +296,14 @@ class Gazetteer:
 
     def lookup(self, text: str) -> list[Entry]:
         key = normalise(text)
-        found = self.ids.get(key + ".") if text.endswith(".") else None
+        # "La.", "Md.", "Va." with their full stop are states; initials are not ("L.A." is Los
+        # Angeles, "M.D." a doctor, "V.A." Veterans Affairs)
+        if _INITIALS.fullmatch(text):
+            found = self.ids.get(text.lower())
+        elif text.endswith("."):
+            found = self.ids.get(key + ".")
+        else:
+            found = None
         return [self.entry(i) for i in found or self.ids.get(key, ())]
 
     def demonym(self, text: str) -> Entry | None:
@@ -316,6 +323,7 @@ class Gazetteer:
 # An abbreviation with a full stop that would be a word without it ("Miss.", "Calif.", "W.Va.";
 # not "N.Y." or "U.S.", whose bare letters are still an abbreviation).
 _DOTTED = re.compile(r"(?=.*[a-z])[\w. ]*\.")
+_INITIALS = re.compile(r"(?:[A-Z]\.){2,}")
 
 
 def normalise(text: str) -> str:
@@ -548,7 +556,10 @@ def build_gazetteer() -> Gazetteer:
                 and not alt.startswith("The ")
             ):
                 add(alt, e)
-    for alias, target in data_rows("place_aliases.tsv"):
+    aliases = list(data_rows("place_aliases.tsv"))
+    # the letters of "La.", "Mo.": initials of the same letters ("L.A.") are another name
+    short_forms = {normalise(row[0]) for row in aliases if _DOTTED.fullmatch(row[0])}
+    for alias, target in aliases:
         kind, _, ref = target.partition(":")
         if kind == "country" and ref in countries:
             e = countries[ref]
@@ -574,6 +585,12 @@ def build_gazetteer() -> Gazetteer:
         else:
             continue
         key = normalise(alias)
+        if _INITIALS.fullmatch(alias):
+            # Initials are also found as written; "L.A." (Los Angeles) only so, as "La." and
+            # "LA" are Louisiana's.
+            names[alias.lower()] = [e]
+            if key in short_forms:
+                continue
         if _DOTTED.fullmatch(alias):
             # "Miss.", "Mo.", "Man.": the state only with its full stop ("Miss Smith", "Mo
             # Farah" name no state), and then nothing else.
