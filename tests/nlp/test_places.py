@@ -1199,3 +1199,28 @@ def test_initials_are_not_a_states_short_form():
     assert ("Md.", "Maryland", "US") in found
     assert ("NYC", "New York City", "US") in found
     assert not any(text == "M.D." for text, _name, _cc in found)
+
+
+def test_phone_numbers_name_their_state_or_province():
+    from claimgraph.nlp.places import phone_regions
+
+    text = (
+        "Call London police at 519-661-5670 or Crime Stoppers at 1-800-222-8477; the museum "
+        "at (806) 423-1253, the clinic at 304.399.6500. Not numbers: 978-3-16-148410-0, "
+        "2009-2010, 555-1234, 12-345-6789."
+    )
+    # Ontario, Texas, West Virginia; a toll-free number names none
+    assert phone_regions(text) == {("CA", "08"), ("US", "TX"), ("US", "WV")}
+    assert phone_regions("Tickets: 800-555-0199.") == set()
+
+
+def test_a_local_papers_phone_number_places_its_town():
+    # A London Free Press story names no country: its 519 number says Ontario.
+    doc = shared_nlp()(
+        "A company Christmas party turned deadly early Sunday with a stabbing that killed a "
+        "26-year-old man, London police say. No one else was injured in the incident, said "
+        "London police Const. Kim Flett. Anyone with information about the incident is asked "
+        "to call London police at 519-661-5670."
+    )
+    london = {(p.name, p.country_code) for p in doc._.places if p.text == "London"}
+    assert london == {("London", "CA")}

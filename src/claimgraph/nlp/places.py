@@ -23,10 +23,12 @@ A demonym the model tags GPE/ORG ("Sri Lankan") is its country.
 An ambiguous name is resolved by, in order of weight: a qualifier right after it ("Gainesville,
 Ga."), a coordinated place of the same kind ("Texas, Utah, Washington"), the countries and
 regions the rest of the article names (the dateline's country counts most; a name's own
-mentions do not count for it), the first-level regions that the article's other places may
-lie in (local news names the towns around the one it is about), the towns and counties the
-article names within about 200 km of a candidate ("Paris" beside "Henry County" is Paris,
-Tennessee; a name that reads as a country or state is never moved to a town), then population.
+mentions do not count for it; the state or province of a local paper's phone numbers, from
+``place_area_codes.tsv``, counts as named), the first-level regions that the article's other
+places may lie in (local news names the towns around the one it is about), the towns and
+counties the article names within about 200 km of a candidate ("Paris" beside "Henry County"
+is Paris, Tennessee; a name that reads as a country or state is never moved to a town), then
+population.
 The states that only this first pass tells from their namesakes ("Georgia" beside "America")
 are context in a second pass, and a name a qualifier decided once ("Springfield, Ohio") keeps
 that sense in its other mentions (one sense per discourse). A name whose "… County" the
@@ -1406,6 +1408,26 @@ _AREA_CAP = 3.0
 _SPLIT = 0.5
 
 
+# A North American phone number: "519-661-5670", "(806) 423-1253", "304.399.6500".
+_PHONE = re.compile(
+    r"(?<![\d-])(?:\(([2-9]\d\d)\)\s?|([2-9]\d\d)[-.\s])[2-9]\d\d[-.]\d{4}(?![\d-])"
+)
+
+
+@lru_cache(maxsize=1)
+def _area_codes() -> dict[str, tuple[str, str]]:
+    """Area code → (country, GeoNames admin1 code) of its state or province."""
+    return {row[0]: (row[1], row[2]) for row in data_rows("place_area_codes.tsv")}
+
+
+def phone_regions(text: str) -> set[tuple[str, str]]:
+    """The states and provinces of the North American phone numbers in ``text`` (toll-free
+    numbers name none)."""
+    codes = _area_codes()
+    found = (m.group(1) or m.group(2) for m in _PHONE.finditer(text))
+    return {codes[c] for c in found if c in codes}
+
+
 def _area_votes(mentions: list[_Mention]) -> dict[str, Counter[tuple[str, str]]]:
     """Per distinct name, its vote for the first-level regions it may lie in (one vote a
     name, split over the regions of its candidates)."""
@@ -1766,6 +1788,10 @@ def geocode_places(doc: Doc) -> None:
                 counted.add(normalise(m.text))
     if dateline_cc:
         ccs[dateline_cc] += 2
+    # A local paper's phone numbers name its state ("call London police at 519-661-5670").
+    for cc, code in phone_regions(doc.text):
+        ccs[cc] += 1
+        admins[(cc, code)] += 1
     votes = _area_votes(mentions)
     by_start = {m.start: m for m in mentions}
     # An article that names no country at all (local news) still tells its country by its
