@@ -1184,6 +1184,10 @@ def test_a_small_town_named_in_several_words_is_that_town():
     assert ("Meadow Grove", "Meadow Grove", "US") in found
     assert ("Tennessee Colony", "Tennessee Colony", "US") in found
     assert not any(text in ("Grove", "Tennessee") for text, _name, _cc in found)
+    # "An" is an Arabic article to the gazetteer's key ("an indian" is "indian"): a demonym
+    # after "An" is not widened into a one-word ZIP town's name.
+    doc = shared_nlp()("An Indian bride has reportedly swapped her groom, officials said.")
+    assert [(p.text, p.name) for p in doc._.places] == [("Indian", "India")]
 
 
 def test_initials_are_not_a_states_short_form():

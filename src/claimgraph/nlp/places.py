@@ -907,7 +907,10 @@ def _named_in_full(
                 continue
             if doc[a].lower_ in _NAME_JOINERS or doc[b - 1].lower_ in _NAME_JOINERS:
                 continue  # a name neither opens nor ends with "-", "do", "'s"
-            if _candidates(gaz, doc[a:b].text, unlisted=True):  # (several words)
+            name = doc[a:b].text
+            # (a small town of the ZIP table by its name of several words: "Meadow Grove",
+            # not "An Indian", which is "Indian", Alaska, once "An" is read as an article)
+            if _candidates(gaz, name, unlisted=" " in normalise(name)):
                 best = (a, b)
     return best
 
