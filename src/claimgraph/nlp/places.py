@@ -446,6 +446,13 @@ def _shadowed(entries: Sequence[Entry]) -> bool:
     )
 
 
+def _several_words(name: str) -> bool:
+    """Whether ``name`` is a name of several words to the gazetteer (not "An Indian", whose
+    "An" is an article to ``normalise``): such a name may be a ZIP-table town whatever the
+    model's label ("Meadow Grove", "Tennessee Colony")."""
+    return " " in normalise(name)
+
+
 def _unlisted(e: Entry) -> bool:
     """Whether ``e`` is a town of the ZIP table (``place_us_towns.tsv``), not of GeoNames."""
     return e.kind == "city" and e.geonameid is None
@@ -910,7 +917,7 @@ def _named_in_full(
             name = doc[a:b].text
             # (a small town of the ZIP table by its name of several words: "Meadow Grove",
             # not "An Indian", which is "Indian", Alaska, once "An" is read as an article)
-            if _candidates(gaz, name, unlisted=" " in normalise(name)):
+            if _candidates(gaz, name, unlisted=_several_words(name)):
                 best = (a, b)
     return best
 
@@ -954,7 +961,7 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
             gaz,
             _abbreviated(doc, start, end),
             saint=said_place,
-            unlisted=said_place or (named and " " in normalise(text)),
+            unlisted=said_place or (named and _several_words(text)),
         )
         if not cands and doc[end - 1].lower_ in _ADMIN_WORDS and end - start > 1:
             cands = _candidates(gaz, doc[start : end - 1].text)
@@ -1024,7 +1031,7 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
             name = _abbreviated(doc, i, j)
             # (a small town of the ZIP table by its whole name of several words: "a Meadow
             # Grove man", not "Meadow", Texas, and "Grove")
-            cands = _candidates(gaz, name, unlisted=" " in normalise(name))
+            cands = _candidates(gaz, name, unlisted=_several_words(name))
             if cands:
                 best = (j, cands)
                 break
