@@ -1228,3 +1228,15 @@ def test_a_local_papers_phone_number_places_its_town():
     )
     london = {(p.name, p.country_code) for p in doc._.places if p.text == "London"}
     assert london == {("London", "CA")}
+
+
+def test_a_name_with_a_police_department_is_a_town_not_a_state():
+    # Delta, British Columbia, beside Vancouver, not Delta State, Nigeria: a state or
+    # province has no "Delta Police Department".
+    doc = shared_nlp()(
+        "A Delta police officer has been called to testify at the public inquiry into the "
+        "death of Polish immigrant Robert Dziekanski at Vancouver International Airport. The "
+        "RCMP asked the Delta Police Department's firearms expert to examine the Taser."
+    )
+    delta = {(p.name, p.country_code) for p in doc._.places if p.text == "Delta"}
+    assert delta == {("Delta", "CA")}

@@ -657,6 +657,7 @@ class _Mention:
     admin: bool = False  # followed by "province", "county" …
     demonym: bool = False
     town: bool = False  # its name qualifies a person somewhere ("a Lebanon woman")
+    municipal: bool = False  # its name has a police or fire department ("Delta Police Department")
     dateline: bool = False  # a dateline settled its sense ("WASHINGTON —", the capital)
 
 
@@ -1324,6 +1325,8 @@ def _scorer(
             s -= 3.0
         if m.town and e.kind == "country":
             s -= _TOWN_NOT_COUNTRY
+        if m.municipal and e.kind == "region":
+            s -= _TOWN_NOT_REGION
         return s
 
     return score
@@ -1508,18 +1511,31 @@ def _region_words(doc: Doc, mentions: list[_Mention]) -> None:
 # person ("a Lebanon woman", "a Jordan man") is a town's, in all its mentions.
 _PERSON_NOUNS = _RESIDENT_NOUNS - {"police", "area", "firefighters"}
 _TOWN_NOT_COUNTRY = 10.0  # decisive: a country is not named so
+_TOWN_NOT_REGION = 10.0  # … nor a state or province so ("the Delta Police Department")
 
 
 def _resident_words(doc: Doc, mentions: list[_Mention]) -> None:
-    """Mark every mention of a name that somewhere qualifies a person as a town's."""
+    """Mark every mention of a name that somewhere qualifies a person as a town's, and of one
+    that has a police or fire department ("Delta Police Department") as a municipality's,
+    not a state's (state police are "State Police"; "Indiana State Police" stays Indiana)."""
     towns = {
         normalise(m.text)
         for m in mentions
         if m.end < len(doc) and doc[m.end].lower_ in _PERSON_NOUNS and _town(m)
     }
+    munis = {
+        normalise(m.text)
+        for m in mentions
+        if m.end + 1 < len(doc)
+        and doc[m.end].lower_ in ("police", "fire")
+        and doc[m.end + 1].lower_ in ("department", "dept", "dept.")
+        and _town(m)
+    }
     for m in mentions:
         if normalise(m.text) in towns:
             m.town = True
+        if normalise(m.text) in munis:
+            m.town = m.municipal = True
 
 
 def _not_personal_names(doc: Doc, mentions: list[_Mention]) -> list[_Mention]:
