@@ -489,6 +489,11 @@ def _ids(text: str) -> list[tuple[str, int | None]]:
     return [(p.text, p.geonameid) for p in shared_nlp()(text)._.places]
 
 
+def _senses(text: str, name: str) -> set[tuple[str, str | None]]:
+    """The (GeoNames name, country) pairs the mentions ``name`` of ``text`` are placed at."""
+    return {(p.name, p.country_code) for p in shared_nlp()(text)._.places if p.text == name}
+
+
 NEW_YORK_STATE, NEW_YORK_CITY, WASHINGTON_STATE = 5128638, 5128581, 5815135
 
 
@@ -1155,19 +1160,17 @@ def test_a_sentences_capitalised_the_is_no_part_of_the_place():
 def test_a_foreign_capital_gives_way_to_a_city_of_a_named_country():
     # A London, Ontario story: Canada is named, Britain is not; London's weight as a capital
     # is no reason to leave Canada for it. A small namesake (Paris, Texas) does not gain so.
-    doc = shared_nlp()(
+    text = (
         "Organizers of a London rally in support of the people of Aleppo thanked Canada for "
         "what it has done. Jamal Taleb, Imam of the Islamic Centre in London, said Canada's "
         'stand is appreciated. "We just want Canada to take more action," Taleb said.'
     )
-    london = {(p.name, p.country_code) for p in doc._.places if p.text == "London"}
-    assert london == {("London", "CA")}
-    doc = shared_nlp()(
+    assert _senses(text, "London") == {("London", "CA")}
+    text = (
         "Former British intelligence officials said Steele worked for the agency in Russia "
         "and Paris. U.S. officials said on Wednesday the FBI had opened an investigation."
     )
-    paris = {(p.name, p.country_code) for p in doc._.places if p.text == "Paris"}
-    assert paris == {("Paris", "FR")}
+    assert _senses(text, "Paris") == {("Paris", "FR")}
 
 
 def test_a_small_town_named_in_several_words_is_that_town():
@@ -1220,23 +1223,21 @@ def test_phone_numbers_name_their_state_or_province():
 
 def test_a_local_papers_phone_number_places_its_town():
     # A London Free Press story names no country: its 519 number says Ontario.
-    doc = shared_nlp()(
+    text = (
         "A company Christmas party turned deadly early Sunday with a stabbing that killed a "
         "26-year-old man, London police say. No one else was injured in the incident, said "
         "London police Const. Kim Flett. Anyone with information about the incident is asked "
         "to call London police at 519-661-5670."
     )
-    london = {(p.name, p.country_code) for p in doc._.places if p.text == "London"}
-    assert london == {("London", "CA")}
+    assert _senses(text, "London") == {("London", "CA")}
 
 
 def test_a_name_with_a_police_department_is_a_town_not_a_state():
     # Delta, British Columbia, beside Vancouver, not Delta State, Nigeria: a state or
     # province has no "Delta Police Department".
-    doc = shared_nlp()(
+    text = (
         "A Delta police officer has been called to testify at the public inquiry into the "
         "death of Polish immigrant Robert Dziekanski at Vancouver International Airport. The "
         "RCMP asked the Delta Police Department's firearms expert to examine the Taser."
     )
-    delta = {(p.name, p.country_code) for p in doc._.places if p.text == "Delta"}
-    assert delta == {("Delta", "CA")}
+    assert _senses(text, "Delta") == {("Delta", "CA")}
