@@ -42,9 +42,11 @@ OUT = Path(__file__).resolve().parents[1] / "src" / "claimgraph" / "data"
 
 _NEAR_KM = 10.0
 # Countries whose second-level areas news names alone: US counties, British counties
-# ("Surrey", "Suffolk", "Fife"). A British area named after its city (a metropolitan
-# borough, "Aberdeen City") is left to the city.
-_COUNTY_COUNTRIES = ("US", "GB")
+# ("Surrey", "Suffolk", "Fife"), Philippine provinces ("Pangasinan", "Laguna"). A British area
+# named after its city (a metropolitan borough, "Aberdeen City") is left to the city, and so
+# is a Philippine city's own area ("Cebu City", "Pasig").
+_COUNTY_COUNTRIES = ("US", "GB", "PH")
+_PH_PROVINCE = re.compile(r"^Province of\s+")
 _GB_DESIGNATED = re.compile(
     r"^(?:City of|City and|Borough of|Metropolitan Borough|Royal Borough|District of)\b"
     r"|(?:District|Borough|borough| City)$"
@@ -55,6 +57,8 @@ def _county_name(cc: str, admin2: str, gb_cities: set[str]) -> str | None:
     """The name a second-level area goes by in news, or None when news would not name it."""
     if cc == "US":
         return admin2
+    if cc == "PH":
+        return _PH_PROVINCE.sub("", admin2) if _PH_PROVINCE.match(admin2) else None
     if _GB_DESIGNATED.search(admin2):
         return None
     name = re.sub(r"^(?:County of|Sir) ", "", admin2)
