@@ -1241,3 +1241,35 @@ def test_a_name_with_a_police_department_is_a_town_not_a_state():
         "RCMP asked the Delta Police Department's firearms expert to examine the Taser."
     )
     assert _senses(text, "Delta") == {("Delta", "CA")}
+
+
+def test_philippine_provinces_are_places():
+    # Provinces are GeoNames' second-level areas of the Philippines, named alone as US
+    # counties are: "Laguna" is the province there, not Laguna, California.
+    places = _places(
+        "Two new cases of bird flu were confirmed in Pangasinan and Nueva Ecija on Monday, the "
+        "Department of Agriculture said. Farms in Laguna were quarantined."
+    )
+    assert [(text, cc) for text, _name, cc in places] == [
+        ("Pangasinan", "PH"),
+        ("Nueva Ecija", "PH"),
+        ("Laguna", "PH"),
+    ]
+
+
+def test_a_county_of_several_words_left_unlabelled_is_a_place():
+    # The model tags "Walker County Fair" an event and "Paris-Henry County Arts Council" a
+    # person and a town: the counties inside are places, and Henry County places Paris in
+    # Tennessee; "Davao del Sur" inside an organisation's span is the province, not Davao.
+    places = _places(
+        "Among the attractions at the 2009 Walker County Fair, there are plenty of desserts. "
+        "We heard a presentation by Mary Lodge, Paris-Henry County Arts Council director."
+    )
+    assert ("Walker County", "Walker County", "US") in places
+    assert ("Henry County", "Henry County", "US") in places
+    assert ("Paris", "Paris", "US") in places
+    places = _places(
+        "Meanwhile, in eight Barangays of Santa Maria, Davao del Sur, in Mindanao, at least 50 "
+        "pigs died since December."
+    )
+    assert ("Davao del Sur", "Davao del Sur", "PH") in places

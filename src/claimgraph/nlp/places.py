@@ -1014,8 +1014,9 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
         out.append(_Mention(start, end, text, cands, label in _PLACE_LABELS, admin=admin))
         taken[start:end] = b"\x01" * (end - start)
     # Capitalised words the model left unlabelled: only unambiguous kinds (countries, regions,
-    # aliases, continents), or any place after "the city of" / "in"; names of up to five
-    # tokens ("People 's Republic of China", not its last three: Taiwan).
+    # aliases, continents, counties of several words: "the 2009 Walker County Fair", "Davao
+    # del Sur"), or any place after "the city of" / "in"; names of up to five tokens ("People
+    # 's Republic of China", not its last three: Taiwan).
     i = 0
     n = len(doc)
     while i < n:
@@ -1045,7 +1046,11 @@ def _mentions(doc: Doc, gaz: Gazetteer) -> list[_Mention]:
             i += 1
             tok = doc[i]
         prev = doc[i - 1].lower_ if i > 0 else ""
-        strong_kind = any(c.kind in ("alias", "country", "region", "continent") for c in cands)
+        strong_kind = any(
+            c.kind in ("alias", "country", "region", "continent")
+            or (c.kind == "county" and _several_words(c.name))
+            for c in cands
+        )
         settled = (
             (prev in _SETTLEMENT_WORDS and doc[i - 1].is_lower)
             or (i > 1 and prev == "of" and doc[i - 2].lower_ in _SETTLEMENT_WORDS)
