@@ -1273,3 +1273,18 @@ def test_a_county_of_several_words_left_unlabelled_is_a_place():
         "pigs died since December."
     )
     assert ("Davao del Sur", "Davao del Sur", "PH") in places
+
+
+def test_dollars_in_a_story_naming_no_country_say_the_united_states():
+    # A local paper names only its town: its dollars say the United States (Mansfield,
+    # Texas, not England's larger Mansfield); "Law" (a Scottish village) opens no place.
+    text = (
+        "Mansfield council to vote today on $765,000 financing package. MANSFIELD — The Law "
+        "Enforcement Center will get some parking relief if the City Council approves a "
+        "$765,000 financing package today."
+    )
+    assert _senses(text, "Mansfield") == {("Mansfield", "US")}
+    assert not any(text == "Law" for text, _name, _cc in _places(text))
+    # Canadian dollars, or pounds beside them, say nothing of the kind.
+    for money in ("C$765,000", "£500,000 and $765,000"):
+        assert _senses(text.replace("$765,000", money), "Mansfield") == {("Mansfield", "GB")}

@@ -246,6 +246,7 @@ _NOT_PLACES = frozenset(
         "gulf",
         "mary",
         "paul",
+        "law",
     }
 )
 
@@ -1438,6 +1439,13 @@ def _area_codes() -> dict[str, tuple[str, str]]:
     return {row[0]: (row[1], row[2]) for row in data_rows("place_area_codes.tsv")}
 
 
+# Dollars that are the United States' ("$765,000", "US$15 billion"), not Canada's, Australia's
+# or Hong Kong's ("C$", "AUD$1 million", "HK$"); a story that counts in pounds or euros too is
+# not told by them.
+_US_DOLLARS = re.compile(r"(?<![A-Za-z])(?:US)?\$\s?\d")
+_OTHER_MONEY = re.compile(r"[£€]")
+
+
 def phone_regions(text: str) -> set[tuple[str, str]]:
     """The states and provinces of the North American phone numbers in ``text`` (toll-free
     numbers name none)."""
@@ -1841,6 +1849,10 @@ def geocode_places(doc: Doc) -> None:
             if best.kind == "city" and best.country_code and all(_prior(c) <= bar for c in abroad):
                 town_ccs[best.country_code] += 1
                 own_towns.setdefault(normalise(m.text), Counter())[best.country_code] += 1
+        # … and so do its dollars, as a town of the United States would: "Mansfield council
+        # to vote today on $765,000 financing package" is Mansfield, Texas, not England's.
+        if _US_DOLLARS.search(doc.text) and not _OTHER_MONEY.search(doc.text):
+            town_ccs["US"] += 1
 
     def scorer(
         m: _Mention,
