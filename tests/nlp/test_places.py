@@ -1288,3 +1288,26 @@ def test_dollars_in_a_story_naming_no_country_say_the_united_states():
     # Canadian dollars, or pounds beside them, say nothing of the kind.
     for money in ("C$765,000", "£500,000 and $765,000"):
         assert _senses(text.replace("$765,000", money), "Mansfield") == {("Mansfield", "GB")}
+
+
+def test_a_short_name_of_a_town_named_in_full_is_that_town():
+    # "Petersburg" is one of Saint Petersburg's names: after "St. Petersburg" it is that city,
+    # not Petersburg, Illinois, which had pulled "Atlanta" to Atlanta, Illinois.
+    text = (
+        "New U.S. Airline Cleared to Fly to Petersburg. A new airline will offer flights "
+        "between New York and St. Petersburg. United Airlines will start flights between "
+        "Washington's Dulles Airport and Moscow. Tickets to Moscow via Dulles cost $119 from "
+        "New York and $167 from Los Angeles, and $205 from Baltimore. American Airlines flies "
+        "to Moscow from Chicago. Delta has been flying between Moscow and two U.S. cities, New "
+        "York and Atlanta, for years."
+    )
+    assert _senses(text, "Petersburg") == {("Saint Petersburg", "RU")}
+    # (Atlanta, Georgia, at 33.7 N; Atlanta, Illinois, at 40.3 N)
+    assert {round(p.lat or 0) for p in shared_nlp()(text)._.places if p.text == "Atlanta"} == {34}
+    # "AN Edmonton man" is read "Edmonton" (the gazetteer drops "An" as an Arabic article):
+    # no longer name of which "Edmonton" would be the short form.
+    text = (
+        "AN Edmonton man who stabbed a woman in Seaton Street, Edmonton, has been jailed. The "
+        "victim was taken to an east London hospital."
+    )
+    assert _senses(text, "Edmonton") == {("Edmonton", "GB")}

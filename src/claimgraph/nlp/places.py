@@ -1636,21 +1636,29 @@ def _short_county_names(mentions: list[_Mention]) -> None:
 def _short_town_names(mentions: list[_Mention]) -> None:
     """A name that ends a town's longer name the article also gives ("Beida" after "Goz
     Beida", in Chad) is that town when it stands alone and is only a town's name, none of
-    them in that country ("Al Bayda" of Libya and of Yemen); otherwise it is no short form
-    ("Kansas" beside "Kansas City", "York" beside "New York")."""
+    them in that country ("Al Bayda" of Libya and of Yemen) but that town itself ("Petersburg"
+    after "St. Petersburg", one of Saint Petersburg's names, not Petersburg, Illinois);
+    otherwise it is no short form ("Kansas" beside "Kansas City", "York" beside "New
+    York")."""
     towns: dict[str, Entry] = {}
     for m in mentions:
         words = m.text.split()
         found = [c for c in m.candidates if c.kind == "city"]
         if len(words) > 1 and found and not m.demonym:
             for k in range(1, len(words)):
-                towns.setdefault(normalise(" ".join(words[k:])), max(found, key=_prior))
+                # (not a name the gazetteer reads as the same: "AN Edmonton" is "Edmonton")
+                short = normalise(" ".join(words[k:]))
+                if short != normalise(m.text):
+                    towns.setdefault(short, max(found, key=_prior))
     for m in mentions:
         town = towns.get(normalise(m.text))
         if (
             town is not None
             and not m.demonym
-            and all(c.kind == "city" and c.country_code != town.country_code for c in m.candidates)
+            and all(
+                c == town or (c.kind == "city" and c.country_code != town.country_code)
+                for c in m.candidates
+            )
         ):
             m.candidates = [town]
 
