@@ -1311,3 +1311,22 @@ def test_a_short_name_of_a_town_named_in_full_is_that_town():
         "victim was taken to an east London hospital."
     )
     assert _senses(text, "Edmonton") == {("Edmonton", "GB")}
+
+
+def test_seas_the_gazetteer_lacked_are_places_and_outweigh_regions_named_after_them():
+    # The Red Sea is the sea (not Egypt's governorate of the name) unless the text says
+    # governorate; the Caribbean, the Bay of Bengal and the Strait of Hormuz are places.
+    text = (
+        "At least two crew members drowned when a cargo ship sank in the Red Sea off Egypt, "
+        "the Egyptian navy said."
+    )
+    assert [
+        (p.text, p.feature_class) for p in shared_nlp()(text)._.places if p.text == "Red Sea"
+    ] == [("Red Sea", "H")]
+    places = _places("Hurghada lies in Egypt's Red Sea governorate.")
+    assert ("Red Sea governorate", "Red Sea", "EG") in places
+    places = _places(
+        "Goods moved among West Africa, the Caribbean and America. Tankers crossed the Strait "
+        "of Hormuz and a cyclone hit the Bay of Bengal."
+    )
+    assert {"Caribbean", "Strait of Hormuz", "Bay of Bengal"} <= {text for text, _n, _c in places}

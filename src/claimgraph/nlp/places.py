@@ -1273,6 +1273,10 @@ def _scorer(
     support = _support(votes, normalise(m.text)) if votes and len(m.candidates) > 1 else None
     seats = _seats(m)
     own = _saintless(m.text)
+    # A region named after a sea or an island of the alias table is that sea or island unless
+    # the text says it is the region ("Red Sea" of Egypt and of Sudan, "Long Island" of the
+    # Bahamas), as a region named after its city is the city.
+    feature = any(c.kind == "alias" and c.feature_class in ("H", "T") for c in m.candidates)
     # A name that is a first-level region's own in the article's country ("Florida").
     state_named = any(
         c.kind == "region" and _saintless(c.name) == own and c.country_code == top_cc
@@ -1327,7 +1331,7 @@ def _scorer(
             s += 3.0
         if m.admin and e.kind in ("region", "county"):
             s += 5.0
-        elif e.kind == "region" and (e.country_code, e.admin1) in seats:
+        elif e.kind == "region" and (feature or (e.country_code, e.admin1) in seats):
             s -= 3.0
         if m.town and e.kind == "country":
             s -= _TOWN_NOT_COUNTRY
