@@ -1330,3 +1330,17 @@ def test_seas_the_gazetteer_lacked_are_places_and_outweigh_regions_named_after_t
         "of Hormuz and a cyclone hit the Bay of Bengal."
     )
     assert {"Caribbean", "Strait of Hormuz", "Bay of Bengal"} <= {text for text, _n, _c in places}
+
+
+def test_a_county_after_a_town_and_a_hyphen_is_that_towns_county():
+    # "Springfield-Greene County": Greene County, Missouri, where this Springfield is, not
+    # Greene County, Illinois, nearer St. Louis; so are the county's other mentions.
+    text = (
+        "Springfield hospital emergency room visits by uninsured Greene County residents grew "
+        "from 17,709 visits in 2003 to 33,760 visits in 2007. Emergency visits for Cox North, "
+        "South and Walnut Lawn rose. Patients are sent on to St. Louis. Source: Springfield "
+        "hospitals, Springfield-Greene County Health Department."
+    )
+    found = [(p.text, round(p.lat or 0)) for p in shared_nlp()(text)._.places]
+    # (Greene County, Missouri, at 37.2 N; Illinois' at 39.4 N)
+    assert [lat for name, lat in found if name == "Greene County"] == [37, 37]

@@ -1902,6 +1902,7 @@ def geocode_places(doc: Doc) -> None:
         nearby = _nearby(names)
         picks: list[tuple[_Mention, Entry, bool]] = []
         chosen: dict[int, Entry] = {}
+        picked: dict[str, Entry] = {}  # the first mention's entry, by name
         as_qualifier: dict[int, Entry] = {}  # what a qualifier was read as, by its start
         for m in mentions:
             if not m.strong:
@@ -1942,6 +1943,21 @@ def geocode_places(doc: Doc) -> None:
                         coarse = qual
             elif not listed:
                 qual = _shared_qualifier(doc, m, by_start)
+                # "the Springfield-Greene County Health Department": the county of the town
+                # before the hyphen (as read where the article names it), as a state after a
+                # comma would say
+                town = (
+                    picked.get(normalise(doc[m.start - 2].text))
+                    if m.start > 1 and doc[m.start - 1].text == "-"
+                    else None
+                )
+                if (
+                    qual is None
+                    and town is not None
+                    and town.kind == "city"
+                    and any(c.kind == "county" for c in m.candidates)
+                ):
+                    qual = dataclasses.replace(town, kind="region")
             # one of a list of states or of countries ("Egypt and Niger"): not a town, nor a
             # state of a country's name
             same_kind = (
@@ -1969,6 +1985,7 @@ def geocode_places(doc: Doc) -> None:
                 )
             )
             chosen[m.end] = e
+            picked.setdefault(normalise(m.text), e)
             # Decided by the words around it: a qualifier after it ("Springfield, Ohio"), or
             # its place in a list of states ("California, Louisiana and Virginia").
             decided = qual is not None or (same_kind == "region" and e.kind == "region")
