@@ -1344,3 +1344,16 @@ def test_a_county_after_a_town_and_a_hyphen_is_that_towns_county():
     found = [(p.text, round(p.lat or 0)) for p in shared_nlp()(text)._.places]
     # (Greene County, Missouri, at 37.2 N; Illinois' at 39.4 N)
     assert [lat for name, lat in found if name == "Greene County"] == [37, 37]
+
+
+def test_historical_regions_are_places():
+    # English names of regions GeoNames' first-level areas split or rename: Normandy is not
+    # Normandy, Missouri; Burgundy is the region GeoNames calls Bourgogne.
+    places = _places(
+        "The ship landed on the beaches of Normandy during the D-Day invasion of Europe. The "
+        "blast hit Kayseri, a calm industrial hub in Central Anatolia. Wine from Burgundy "
+        "sold well."
+    )
+    assert ("Normandy", "Normandy", "FR") in places
+    assert ("Anatolia", "Anatolia", "TR") in places
+    assert ("Burgundy", "Bourgogne", "FR") in places
