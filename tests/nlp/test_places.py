@@ -1362,3 +1362,11 @@ def test_historical_regions_are_places():
     assert ("Normandy", "Normandy", "FR") in places
     assert ("Anatolia", "Anatolia", "TR") in places
     assert ("Burgundy", "Bourgogne", "FR") in places
+
+
+def test_a_street_whose_abbreviation_lost_its_full_stop_is_still_a_street():
+    # "Ave.:" is split "Ave", "." by the tokenizer: "Queens Ave" is still a street (left
+    # ungeocoded), not the borough of New York that would make "Ontario" a Californian city.
+    places = _places("809 Queens Ave.: This yellow brick Ontario cottage house was built in 1907.")
+    assert ("Queens Ave", None, None) in places
+    assert ("Ontario", "Ontario", "CA") in places

@@ -144,7 +144,9 @@ _LOCATIVE = frozenset(
 # pull on the towns nearby stays (streets are often named after them).
 _STREET_WORDS = frozenset(
     {"street", "st.", "road", "rd.", "avenue", "ave.", "boulevard", "blvd.", "drive", "lane",
-     "ln.", "highway", "hwy.", "parkway", "pkwy.", "pike", "turnpike", "terrace"}
+     "ln.", "highway", "hwy.", "parkway", "pkwy.", "pike", "turnpike", "terrace",
+     # (the tokenizer splits the full stop off before a colon: "809 Queens Ave.:")
+     "st", "rd", "ave", "blvd", "ln", "hwy", "pkwy"}
 )  # fmt: skip
 
 
