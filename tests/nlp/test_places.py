@@ -1370,3 +1370,14 @@ def test_a_street_whose_abbreviation_lost_its_full_stop_is_still_a_street():
     places = _places("809 Queens Ave.: This yellow brick Ontario cottage house was built in 1907.")
     assert ("Queens Ave", None, None) in places
     assert ("Ontario", "Ontario", "CA") in places
+
+
+def test_a_state_that_qualifies_a_town_is_no_region_the_article_names():
+    # "Quantico, Virginia" places Quantico; it does not make Leesburg, Virginia (also called
+    # Georgetown) the "Georgetown" of a trip from Washington: Georgetown in Washington, D.C.
+    text = (
+        "Last weekend, two Afghan policemen in the Washington, D.C., for a DEA training "
+        "program at Quantico, Virginia, also went missing while on a sightseeing trip to "
+        "Georgetown, ABC News reported."
+    )
+    assert _senses(text, "Georgetown") == {("Georgetown", "US")}

@@ -1817,6 +1817,10 @@ def geocode_places(doc: Doc) -> None:
     own_admins: dict[str, Counter[tuple[str, str]]] = {}  # … nor its own state
     counted: set[str] = set()  # names counted as a region here
     named_ccs: dict[str, set[str]] = {}  # per name, the country it names as a country
+    # A state named only to qualify another town ("Quantico, Virginia", "Louisville, Ky."
+    # in a list of cities) places that town, not the article: no region the article names.
+    at_start = {m.start: m for m in mentions}
+    qualifying = {q.start for m in mentions if (q := _qualifier(doc, m, at_start)) is not None}
     for m in mentions:
         if (not m.strong and not m.demonym) or _street(doc, m.end):
             continue
@@ -1833,7 +1837,7 @@ def geocode_places(doc: Doc) -> None:
             if best.country_code:
                 ccs[best.country_code] += 1
                 own_ccs.setdefault(normalise(m.text), Counter())[best.country_code] += 1
-            if best.kind == "region":
+            if best.kind == "region" and m.start not in qualifying:
                 admins[(best.country_code or "", best.admin1)] += 1
                 own_admins.setdefault(normalise(m.text), Counter())[
                     (best.country_code or "", best.admin1)
@@ -2000,7 +2004,7 @@ def geocode_places(doc: Doc) -> None:
     resolved: Counter[tuple[str, str]] = Counter(
         (e.country_code or "", e.admin1)
         for m, e, _q in picks
-        if e.kind == "region" and normalise(m.text) not in counted
+        if e.kind == "region" and normalise(m.text) not in counted and m.start not in qualifying
     )
     if resolved:
         picks = resolve(admins + resolved)
