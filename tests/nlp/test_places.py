@@ -1381,3 +1381,12 @@ def test_a_state_that_qualifies_a_town_is_no_region_the_article_names():
         "Georgetown, ABC News reported."
     )
     assert _senses(text, "Georgetown") == {("Georgetown", "US")}
+
+
+def test_a_name_with_a_school_district_or_city_council_is_a_town():
+    # A country has no "Independent School District": Palestine, Texas.
+    text = (
+        "Parenting conference set at Story. Palestine Independent School District Parent "
+        "Involvement Coordinator Craig Harris will present the program."
+    )
+    assert _senses(text, "Palestine") == {("Palestine", "US")}

@@ -1533,23 +1533,39 @@ _TOWN_NOT_COUNTRY = 10.0  # decisive: a country is not named so
 _TOWN_NOT_REGION = 10.0  # … nor a state or province so ("the Delta Police Department")
 
 
+# What a municipality has and a state or country has not, after its name: "the Delta Police
+# Department", "Palestine Independent School District", "the Mansfield City Council".
+_MUNICIPAL_WORDS = (
+    ("police", "department"),
+    ("police", "dept"),
+    ("police", "dept."),
+    ("fire", "department"),
+    ("fire", "dept"),
+    ("fire", "dept."),
+    ("school", "district"),
+    ("independent", "school", "district"),
+    ("city", "council"),
+)
+
+
+def _municipal(doc: Doc, end: int) -> bool:
+    """Whether the words from token ``end`` on are a municipality's (``_MUNICIPAL_WORDS``)."""
+    return any(
+        tuple(t.lower_ for t in doc[end : end + len(words)]) == words for words in _MUNICIPAL_WORDS
+    )
+
+
 def _resident_words(doc: Doc, mentions: list[_Mention]) -> None:
     """Mark every mention of a name that somewhere qualifies a person as a town's, and of one
-    that has a police or fire department ("Delta Police Department") as a municipality's,
-    not a state's (state police are "State Police"; "Indiana State Police" stays Indiana)."""
+    that has a police or fire department, a school district or a city council ("Delta Police
+    Department") as a municipality's, not a state's or country's (state police are "State
+    Police"; "Indiana State Police" stays Indiana)."""
     towns = {
         normalise(m.text)
         for m in mentions
         if m.end < len(doc) and doc[m.end].lower_ in _PERSON_NOUNS and _town(m)
     }
-    munis = {
-        normalise(m.text)
-        for m in mentions
-        if m.end + 1 < len(doc)
-        and doc[m.end].lower_ in ("police", "fire")
-        and doc[m.end + 1].lower_ in ("department", "dept", "dept.")
-        and _town(m)
-    }
+    munis = {normalise(m.text) for m in mentions if _municipal(doc, m.end) and _town(m)}
     for m in mentions:
         if normalise(m.text) in towns:
             m.town = True
