@@ -1390,3 +1390,15 @@ def test_a_name_with_a_school_district_or_city_council_is_a_town():
         "Involvement Coordinator Craig Harris will present the program."
     )
     assert _senses(text, "Palestine") == {("Palestine", "US")}
+
+
+def test_large_australian_states_are_at_geonames_points():
+    # The middle of South Australia's towns lies 614 km from GeoNames' point for the state
+    # (most of its towns are near Adelaide), the Northern Territory's 222 km: GeoNames' own.
+    text = (
+        "Three deaths were recorded in Western Australia, two in Victoria, one in South "
+        "Australia and the Northern Territory, and none in Tasmania."
+    )
+    found = {p.text: (p.lat, p.lon) for p in shared_nlp()(text)._.places}
+    assert found["South Australia"] == (-30.0, 135.0)
+    assert found["Northern Territory"] == (-20.0, 134.0)
