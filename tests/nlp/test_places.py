@@ -1402,3 +1402,16 @@ def test_large_australian_states_are_at_geonames_points():
     found = {p.text: (p.lat, p.lon) for p in shared_nlp()(text)._.places}
     assert found["South Australia"] == (-30.0, 135.0)
     assert found["Northern Territory"] == (-20.0, 134.0)
+
+
+def test_a_name_in_a_list_of_countries_is_no_state_of_a_country():
+    # "Niger" between Guinea-Bissau and Nigeria is the country, not Nigeria's Niger State.
+    text = (
+        "Outbreaks were reported in Burkina Faso, Chad, Mali and Senegal. These countries will "
+        "be the focus of the campaign, along with Benin, Cape Verde, Gambia, Ghana, "
+        "Guinea-Bissau, Niger, Nigeria and Togo."
+    )
+    assert _senses(text, "Niger") == {("Niger", "NE")}
+    # A name with no country sense keeps its region: Wales is Britain's, not a town of Wales.
+    text = "The president departed Tuesday for a trip to Estonia and Wales, officials said."
+    assert _senses(text, "Wales") == {("Wales", "GB")}

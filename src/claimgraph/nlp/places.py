@@ -1279,6 +1279,7 @@ def _scorer(
     # the text says it is the region ("Red Sea" of Egypt and of Sudan, "Long Island" of the
     # Bahamas), as a region named after its city is the city.
     feature = any(c.kind == "alias" and c.feature_class in ("H", "T") for c in m.candidates)
+    country_sense = any(c.kind == "country" for c in m.candidates)
     # A name that is a first-level region's own in the article's country ("Florida").
     state_named = any(
         c.kind == "region" and _saintless(c.name) == own and c.country_code == top_cc
@@ -1331,6 +1332,10 @@ def _scorer(
                 s += 8.0
         if same_kind is not None and e.kind == same_kind:
             s += 3.0
+        elif same_kind == "country" and e.kind == "region" and country_sense:
+            # one of a list of countries that may be a country is no state ("Niger, Nigeria
+            # and Togo"; "Estonia and Wales" stays Britain's Wales)
+            s -= 3.0
         if m.admin and e.kind in ("region", "county"):
             s += 5.0
         elif e.kind == "region" and (feature or (e.country_code, e.admin1) in seats):
