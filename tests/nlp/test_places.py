@@ -1415,3 +1415,17 @@ def test_a_name_in_a_list_of_countries_is_no_state_of_a_country():
     # A name with no country sense keeps its region: Wales is Britain's, not a town of Wales.
     text = "The president departed Tuesday for a trip to Estonia and Wales, officials said."
     assert _senses(text, "Wales") == {("Wales", "GB")}
+
+
+def test_deltas_and_valleys_are_places_of_their_own():
+    # "the Danube Delta" is the delta at the Black Sea, not the river's point at Belgrade;
+    # "the Swat Valley" in Pakistan was found nowhere.
+    places = {
+        p.text: (p.country_code, p.lat)
+        for p in shared_nlp()(
+            "Romania confirmed another outbreak in the Danube Delta area. Helicopters landed in "
+            "the tourist town of Kalam in the Swat Valley, north-west Pakistan."
+        )._.places
+    }
+    assert places["Danube Delta"] == ("RO", 45.1)
+    assert places["Swat Valley"] == ("PK", 35.2)
