@@ -1450,19 +1450,19 @@ def _area_codes() -> dict[str, tuple[str, str]]:
     return {row[0]: (row[1], row[2]) for row in data_rows("place_area_codes.tsv")}
 
 
-# Dollars that are the United States' ("$765,000", "US$15 billion"), not Canada's, Australia's
-# or Hong Kong's ("C$", "AUD$1 million", "HK$"); a story that counts in pounds or euros too is
-# not told by them.
-_US_DOLLARS = re.compile(r"(?<![A-Za-z])(?:US)?\$\s?\d")
-_OTHER_MONEY = re.compile(r"[£€]")
-
-
 def phone_regions(text: str) -> set[tuple[str, str]]:
     """The states and provinces of the North American phone numbers in ``text`` (toll-free
     numbers name none)."""
     codes = _area_codes()
     found = (m.group(1) or m.group(2) for m in _PHONE.finditer(text))
     return {codes[c] for c in found if c in codes}
+
+
+# Dollars that are the United States' ("$765,000", "US$15 billion"), not Canada's, Australia's
+# or Hong Kong's ("C$", "AUD$1 million", "HK$"); a story that counts in pounds or euros too is
+# not told by them.
+_US_DOLLARS = re.compile(r"(?<![A-Za-z])(?:US)?\$\s?\d")
+_OTHER_MONEY = re.compile(r"[£€]")
 
 
 def _area_votes(mentions: list[_Mention]) -> dict[str, Counter[tuple[str, str]]]:
@@ -1672,10 +1672,11 @@ def _short_town_names(mentions: list[_Mention]) -> None:
         words = m.text.split()
         found = [c for c in m.candidates if c.kind == "city"]
         if len(words) > 1 and found and not m.demonym:
+            whole = normalise(m.text)
             for k in range(1, len(words)):
                 # (not a name the gazetteer reads as the same: "AN Edmonton" is "Edmonton")
                 short = normalise(" ".join(words[k:]))
-                if short != normalise(m.text):
+                if short != whole:
                     towns.setdefault(short, max(found, key=_prior))
     for m in mentions:
         town = towns.get(normalise(m.text))
@@ -1840,8 +1841,8 @@ def geocode_places(doc: Doc) -> None:
     named_ccs: dict[str, set[str]] = {}  # per name, the country it names as a country
     # A state named only to qualify another town ("Quantico, Virginia", "Louisville, Ky."
     # in a list of cities) places that town, not the article: no region the article names.
-    at_start = {m.start: m for m in mentions}
-    qualifying = {q.start for m in mentions if (q := _qualifier(doc, m, at_start)) is not None}
+    by_start = {m.start: m for m in mentions}
+    qualifying = {q.start for m in mentions if (q := _qualifier(doc, m, by_start)) is not None}
     for m in mentions:
         if (not m.strong and not m.demonym) or _street(doc, m.end):
             continue
@@ -1871,7 +1872,6 @@ def geocode_places(doc: Doc) -> None:
         ccs[cc] += 1
         admins[(cc, code)] += 1
     votes = _area_votes(mentions)
-    by_start = {m.start: m for m in mentions}
     # An article that names no country at all (local news) still tells its country by its
     # towns: a town whose likeliest sense outweighs every sense in another country ("Dallas")
     # says which; the other names' capitals abroad then weigh as towns ("of Paris died
