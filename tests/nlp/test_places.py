@@ -1429,3 +1429,18 @@ def test_deltas_and_valleys_are_places_of_their_own():
     }
     assert places["Danube Delta"] == ("RO", 45.1)
     assert places["Swat Valley"] == ("PK", 35.2)
+
+
+def test_of_namesake_counties_nothing_else_tells_apart_the_larger_is_meant():
+    # Six US states have a DeKalb County; a story naming no state is about Georgia's (20 towns
+    # of 1,000 people or more), not Alabama's (7), first of them in alphabetical order.
+    text = (
+        "A woman was stabbed Tuesday morning while jogging near Briarcliff Road in DeKalb "
+        "County, police said. DeKalb police spokeswoman Bettina Durant said she was upgraded."
+    )
+    # (Georgia's DeKalb County at 33.8 N; Alabama's at 34.4 N, Illinois' at 41.9 N)
+    assert {
+        (round(p.lat or 0, 1), p.country_code)
+        for p in shared_nlp()(text)._.places
+        if p.text.startswith("DeKalb")
+    } == {(33.8, "US")}

@@ -524,10 +524,12 @@ def build_gazetteer() -> Gazetteer:
     # A first-level region counts as a large place, but not larger than its share of its
     # country: a parish of Barbados ("Saint Thomas") is no match for a town of 40,000.
     shares = Counter(row[0] for row in region_rows if not row[2])
-    for cc, a1, a2, lat, lon, _towns, gid, code in region_rows:
+    for cc, a1, a2, lat, lon, towns, gid, code in region_rows:
         kind = "county" if a2 else "region"
         y, x = (float(lat), float(lon)) if a2 else points.get((cc, a1), (float(lat), float(lon)))
-        pop = _REGION_POP[kind]
+        # A county has no population here; its towns of 1,000 people or more break the tie
+        # between namesakes ("DeKalb County" of Georgia, 20 such towns, before Alabama's 7).
+        pop = _REGION_POP[kind] + (int(towns) if a2 else 0)
         if not a2 and cc in countries:
             pop = max(1, min(pop, countries[cc].population // shares[cc]))
         e = Entry(int(gid) if gid else None, a2 or a1, cc, y, x, "A", pop, kind, code)
