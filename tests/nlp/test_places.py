@@ -1444,3 +1444,32 @@ def test_of_namesake_counties_nothing_else_tells_apart_the_larger_is_meant():
         for p in shared_nlp()(text)._.places
         if p.text.startswith("DeKalb")
     } == {(33.8, "US")}
+
+
+def test_states_qualifying_towns_far_apart_do_not_place_the_article():
+    # A doctor's past posts in Kentucky, New York and Iowa say nothing of where the hospital
+    # that hired him is: Huntington is West Virginia's (its phone numbers' 304), not the one on
+    # Long Island pulled there by "Bronx, New York".
+    text = (
+        "Rosenstein previously worked at Commonwealth Cancer Center in London, Kentucky. He "
+        "most recently served at St. Barnabas Hospital in Bronx, New York. For appointments, "
+        "call the Edwards Comprehensive Cancer Center in Huntington at 304-399-6500 or Thomas "
+        "Memorial Hospital in South Charleston at 304-766-3413. Murphy "
+        "previously served at the June E. Nylen Cancer Center in Sioux City, Iowa."
+    )
+    # (Huntington, West Virginia at 38.4 N; Huntington, New York at 40.9 N)
+    assert _latitudes(text, "Huntington") == [38]
+
+
+def test_a_town_listed_after_another_is_not_qualified_by_it():
+    # "Louisville, New Haven and Sioux Falls" lists three towns: the second Louisville is
+    # Kentucky's, as "Louisville, Ky." said, not a Louisville read as lying by New Haven.
+    text = (
+        "Once again, Alexandria is a finalist for the Accessible America Competition. The "
+        "other finalists, Denver, Indianapolis, Louisville, Ky., New Haven, Conn., Sioux Falls, "
+        "S.D. and Surprise, Ariz., were picked from a pool of towns. Alexandria was a finalist "
+        "in 2006 and 2007; Indianapolis, Louisville, New Haven and Sioux Falls are also repeat "
+        "finalists in the competition this year."
+    )
+    # (Louisville, Kentucky at 38.3 N, -85.8; Louisville, Colorado by Denver at 40.0 N)
+    assert _latitudes(text, "Louisville") == [38, 38]

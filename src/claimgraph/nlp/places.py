@@ -1436,6 +1436,8 @@ _TOP_COUNTRY = 3.0
 _OTHER_COUNTRY = 1.5
 _NAMED_REGION = 2.0
 _AREA_CAP = 3.0
+# How far apart the states qualifying an article's towns may lie and still tell its area.
+_LISTED_KM = 800.0
 # How a name's vote is split over the regions its candidates lie in (1: one vote a name).
 _SPLIT = 0.5
 
@@ -1774,6 +1776,7 @@ def geocode_places(doc: Doc) -> None:
     _resident_words(doc, mentions)
     body = doc._.body_start or 0
     dateline_cc = None
+    dateline_state = None  # the start of the dateline's state ("GLASGOW, Ky.")
     if body > 0:
         dl = _dateline(doc, gaz, body)
         if dl is not None:
@@ -1784,7 +1787,9 @@ def geocode_places(doc: Doc) -> None:
             # qualifier does ("Belgrade, Minn.": the state, no such town there); alone, the
             # dateline's town is its largest namesake ("WASHINGTON –").
             state = _qualifier(doc, dl, {m.start: m for m in mentions})
-            if state is None:
+            if state is not None:
+                dateline_state = state.start
+            else:
                 # (a town of the dateline's very name, if any: not one it is another name of)
                 own = _of_this_name(dl.candidates, dl.text)
                 dl.candidates = [max(own or dl.candidates, key=_prior)]
@@ -1873,7 +1878,15 @@ def geocode_places(doc: Doc) -> None:
     for cc, code in phone_regions(doc.text):
         ccs[cc] += 1
         admins[(cc, code)] += 1
-    votes = _area_votes(mentions)
+    # States that qualify towns far apart ("London, Kentucky", "Bronx, New York", "Sioux City,
+    # Iowa": where a doctor worked before) list the country, not the article's area: no vote
+    # for where its other towns lie. A dateline's state does place the article.
+    listing = {m.start for m in mentions if m.start in qualifying and m.start != dateline_state}
+    points = [max(m.candidates, key=_prior) for m in mentions if m.start in listing]
+    if any(km(a.lat, a.lon, b.lat, b.lon) > _LISTED_KM for a in points for b in points):
+        votes = _area_votes([m for m in mentions if m.start not in listing])
+    else:
+        votes = _area_votes(mentions)
     # An article that names no country at all (local news) still tells its country by its
     # towns: a town whose likeliest sense outweighs every sense in another country ("Dallas")
     # says which; the other names' capitals abroad then weigh as towns ("of Paris died
@@ -1945,9 +1958,17 @@ def geocode_places(doc: Doc) -> None:
                 c.kind == "region" and c.country_code == prev.country_code for c in m.candidates
             )
             q = None if listed else _qualifier(doc, m, by_start)
-            if q is not None and _state_like(m) and _state_like(q) and _listed_on(doc, q, by_start):
+            if (
+                q is not None
+                and _listed_on(doc, q, by_start)
+                and (
+                    (_state_like(m) and _state_like(q))
+                    or max(q.candidates, key=_prior).kind == "city"
+                )
+            ):
                 # "cases in Washington, Pennsylvania and California": states listed, not the
-                # town of Washington in Pennsylvania
+                # town of Washington in Pennsylvania; "Indianapolis, Louisville, New Haven and
+                # Sioux Falls": towns listed, not a Louisville near New Haven
                 q = None
             qual = None
             coarse = None  # the state of a town too small for the gazetteer
