@@ -1473,3 +1473,15 @@ def test_a_town_listed_after_another_is_not_qualified_by_it():
     )
     # (Louisville, Kentucky at 38.3 N, -85.8; Louisville, Colorado by Denver at 40.0 N)
     assert _latitudes(text, "Louisville") == [38, 38]
+
+
+def test_islands_the_gazetteer_lacks_are_places():
+    # Java is no town in Georgia; Majorca and Cape Breton are islands of Spain and Canada.
+    places = _places(
+        "A tsunami hit the Indonesian island of Java on Monday. Tourists flew on to Majorca. "
+        "Storms reached Cape Breton."
+    )
+    assert ("Java", "Java", "ID") in places
+    assert ("Majorca", "Mallorca", "ES") in places
+    assert ("Cape Breton", "Cape Breton Island", "CA") in places
+
