@@ -1485,3 +1485,9 @@ def test_islands_the_gazetteer_lacks_are_places():
     assert ("Majorca", "Mallorca", "ES") in places
     assert ("Cape Breton", "Cape Breton Island", "CA") in places
 
+
+def test_a_country_after_a_state_qualifies_it_and_lists_nothing():
+    # "Stroud, Ontario, Canada": Ontario is Stroud's province (no Stroud of Ontario in the
+    # gazetteer: the province, not Stroud, England), Canada the province's country.
+    places = _places("His truck was pulled over on Highway 11 in Stroud, Ontario, Canada.")
+    assert ("Stroud", "Ontario", "CA") in places

@@ -1144,7 +1144,12 @@ def _listed_on(doc: Doc, q: _Mention, by_start: dict[int, _Mention]) -> bool:
     """Whether another place follows ``q`` in a list ("Rongo, Siaya, Kisumu", "… and …"):
     then ``q`` is one more item, not the state of the name before it."""
     if q.end < len(doc) and doc[q.end].text in (",", "and", "or"):
-        return q.end + 1 in by_start or (
+        after = by_start.get(q.end + 1)
+        if after is not None and doc[q.end].text == ",":
+            # ("Stroud, Ontario, Canada": the country of the state, no third item)
+            country = _qualifying(after, q)
+            return country is None or country.kind != "country"
+        return after is not None or (
             q.end + 2 in by_start and doc[q.end + 1].lower_ in ("and", "or")
         )
     return False
