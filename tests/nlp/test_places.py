@@ -1491,3 +1491,20 @@ def test_a_country_after_a_state_qualifies_it_and_lists_nothing():
     # gazetteer: the province, not Stroud, England), Canada the province's country.
     places = _places("His truck was pulled over on Highway 11 in Stroud, Ontario, Canada.")
     assert ("Stroud", "Ontario", "CA") in places
+
+
+def test_a_compass_quarter_of_the_dateline_town_is_that_town():
+    # In a story from Arlington, Texas, "North Arlington" is its north side, not North
+    # Arlington, New Jersey; a quarter that is a town of its own near the dateline's stays.
+    text = (
+        "Arlington council OKs drilling near residential area. ARLINGTON — The City Council "
+        "voted 8-1 Tuesday to approve a gas-drilling site in north Arlington. Titan has not "
+        "drilled in Arlington before. Among those in favor was former Mayor Elzie Odom, one of "
+        "2,200 property owners in the North Arlington Neighbors association."
+    )
+    assert _latitudes(text, "North Arlington") == [33]
+    text = (
+        "Ferry service resumes. VANCOUVER — The SeaBus to North Vancouver runs again, the "
+        "city of Vancouver said."
+    )
+    assert _senses(text, "North Vancouver") == {("North Vancouver", "CA")}

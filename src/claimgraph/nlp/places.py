@@ -664,6 +664,7 @@ class _Mention:
     town: bool = False  # its name qualifies a person somewhere ("a Lebanon woman")
     municipal: bool = False  # its name has a police or fire department ("Delta Police Department")
     dateline: bool = False  # a dateline settled its sense ("WASHINGTON —", the capital)
+    opens: bool = False  # it opens the story as its dateline ("ARLINGTON —"), capital or not
 
 
 _ST = re.compile(r"(?i)st\.?(?=\s)")
@@ -878,7 +879,7 @@ def _inline_datelines(doc: Doc, gaz: Gazetteer, taken: bytearray) -> list[_Menti
             elif not dashed:
                 cands = []
             if cands:
-                out.append(_Mention(i, e, doc[i:e].text, cands, True, dateline=capital))
+                out.append(_Mention(i, e, doc[i:e].text, cands, True, dateline=capital, opens=True))
                 taken[i:e] = b"\x01" * (e - i)
                 break
     return out
@@ -1652,6 +1653,22 @@ def _more_than_a_town(m: _Mention) -> bool:
     return any(c.kind in ("country", "alias", "continent") for c in m.candidates) or _state_like(m)
 
 
+_QUARTER = re.compile(r"^(?:north|south|east|west|northeast|northwest|southeast|southwest) ")
+
+
+def _quarter_of(m: _Mention, name: str, town: Entry) -> bool:
+    """Whether ``m`` names a quarter of ``town`` (whose normalised name is ``name``): the
+    dateline's town with a compass point before it ("the North Arlington Neighbors
+    association" in a story from ARLINGTON —), no sense of its own lying near the town
+    (North Arlington, New Jersey, is 2,200 km from Arlington, Texas)."""
+    key = normalise(m.text)
+    return (
+        _QUARTER.sub("", key) == name
+        and key != name
+        and all(km(c.lat, c.lon, town.lat, town.lon) > _FAR_KM for c in m.candidates)
+    )
+
+
 def _short_county_names(mentions: list[_Mention]) -> None:
     """A name whose "… County" (or "Parish") the article also names is that county when it
     stands alone: local news writes "DeKalb" for DeKalb County after naming it once."""
@@ -1787,7 +1804,7 @@ def geocode_places(doc: Doc) -> None:
         if dl is not None:
             mentions = [m for m in mentions if m.start >= dl.end] + [dl]
             mentions.sort(key=lambda m: m.start)
-            dl.dateline = True
+            dl.dateline = dl.opens = True
             # "GLASGOW, Ky. (WBKO) -": the state after the comma decides the town, as any
             # qualifier does ("Belgrade, Minn.": the state, no such town there); alone, the
             # dateline's town is its largest namesake ("WASHINGTON –").
@@ -2061,12 +2078,15 @@ def geocode_places(doc: Doc) -> None:
     # ("Springfield, Ohio"; "California, Louisiana and Virginia"), or a wire dateline
     # ("WASHINGTON —" the capital), is that place in its other mentions.
     qualified = {normalise(m.text): e for m, e, q in picks if q or m.dateline}
+    home = next(((normalise(m.text), e) for m, e, _q in picks if m.opens), None)
     places: list[Place] = []
     for m, e, q in picks:
         if not q:
             e = qualified.get(normalise(m.text)) or next(
                 (d for d in qualified.values() if d in m.candidates), e
             )
+        if home is not None and home[1].kind == "city" and _quarter_of(m, *home):
+            e = home[1]
         start_char = doc[m.start].idx
         if e.kind == "city" and _street(doc, m.end):
             # a street named after a town ("2517 Memphis St.") is no place of the gazetteer: a
