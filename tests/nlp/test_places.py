@@ -1508,3 +1508,18 @@ def test_a_compass_quarter_of_the_dateline_town_is_that_town():
         "city of Vancouver said."
     )
     assert _senses(text, "North Vancouver") == {("North Vancouver", "CA")}
+
+
+def test_the_city_of_a_town_the_article_names_is_that_town():
+    # Virginia's independent city "City of Richmond" is a county-level area of the gazetteer;
+    # in a story of Richmond, Kentucky, "the City of Richmond's public works" is that town.
+    text = (
+        "A Richmond, Ky., man was charged Sunday with driving under the influence. A thief "
+        "stole more than $2,600 in tools from the City of Richmond’s public works department."
+    )
+    # (Richmond, Kentucky at 84.3 W; Richmond, Virginia at 77.5 W)
+    richmonds = [p for p in shared_nlp()(text)._.places if "Richmond" in p.text]
+    assert [(p.text, p.name, round(p.lon or 0)) for p in richmonds] == [
+        ("Richmond", "Richmond", -84),
+        ("City of Richmond", "Richmond", -84),
+    ]

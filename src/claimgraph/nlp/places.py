@@ -2079,6 +2079,12 @@ def geocode_places(doc: Doc) -> None:
     # ("WASHINGTON —" the capital), is that place in its other mentions.
     qualified = {normalise(m.text): e for m, e, q in picks if q or m.dateline}
     home = next(((normalise(m.text), e) for m, e, _q in picks if m.opens), None)
+    # "the City of Richmond's public works department" in a story of Richmond, Kentucky: the
+    # town the article names alone, not Virginia's independent city of that name
+    towns: dict[str, Entry] = {}
+    for m, e, _q in picks:
+        if e.kind == "city":
+            towns.setdefault(normalise(m.text), e)
     places: list[Place] = []
     for m, e, q in picks:
         if not q:
@@ -2087,6 +2093,9 @@ def geocode_places(doc: Doc) -> None:
             )
         if home is not None and home[1].kind == "city" and _quarter_of(m, *home):
             e = home[1]
+        key = normalise(m.text)
+        if key.startswith("city of ") and key[8:] in towns:
+            e = towns[key[8:]]
         start_char = doc[m.start].idx
         if e.kind == "city" and _street(doc, m.end):
             # a street named after a town ("2517 Memphis St.") is no place of the gazetteer: a
