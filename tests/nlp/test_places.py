@@ -1476,12 +1476,14 @@ def test_a_town_listed_after_another_is_not_qualified_by_it():
 
 
 def test_islands_the_gazetteer_lacks_are_places():
-    # Java is no town in Georgia; Majorca and Cape Breton are islands of Spain and Canada.
+    # Majorca and Cape Breton are islands of Spain and Canada, Kalimantan Borneo's
+    # Indonesian part. (Java stays out, as the alias table says: the model tags it a person
+    # in "the Indonesian island of Java" as in "He wrote Java code".)
     places = _places(
-        "A tsunami hit the Indonesian island of Java on Monday. Tourists flew on to Majorca. "
-        "Storms reached Cape Breton."
+        "Fires burned in Kalimantan on Monday. Tourists flew on to Majorca. Storms reached "
+        "Cape Breton."
     )
-    assert ("Java", "Java", "ID") in places
+    assert ("Kalimantan", "Kalimantan", "ID") in places
     assert ("Majorca", "Mallorca", "ES") in places
     assert ("Cape Breton", "Cape Breton Island", "CA") in places
 
