@@ -1525,3 +1525,13 @@ def test_the_city_of_a_town_the_article_names_is_that_town():
         ("Richmond", "Richmond", -84),
         ("City of Richmond", "Richmond", -84),
     ]
+
+
+def test_a_place_name_opening_a_street_of_several_words_is_no_place():
+    # "Rest Acres Road" is a street, not Rasht, Iran (whose other name is Rest), and "Halls
+    # Ferry Road" not Halls, Tennessee; a street named after a town alone stays a mention.
+    places = _places(
+        "A collision on Rest Acres Road in Paris closed the road. Two were arrested on the "
+        "10000 block of Halls Ferry Road on Tuesday."
+    )
+    assert not any(name in ("Rasht", "Halls") for _t, name, _cc in places), places

@@ -798,6 +798,9 @@ def _place_prefix(doc: Doc, start: int, end: int, gaz: Gazetteer) -> tuple[int, 
         nxt = doc[j]
         if not (nxt.is_title or nxt.is_upper) or nxt.is_punct or doc[j - 1].is_punct:
             continue
+        if j < end - 1 and doc[end - 1].lower_ in _STREET_WORDS:
+            continue  # a street's name ("Rest Acres Road"), not a town's and more words'
+
         text = doc[start:j].text
         cands = [c for c in _candidates(gaz, text) if not _hamlet(c)]
         if title is not None and title.kind == "person":
