@@ -1659,16 +1659,16 @@ def _more_than_a_town(m: _Mention) -> bool:
 _QUARTER = re.compile(r"^(?:north|south|east|west|northeast|northwest|southeast|southwest) ")
 
 
-def _quarter_of(m: _Mention, name: str, town: Entry) -> bool:
-    """Whether ``m`` names a quarter of ``town`` (whose normalised name is ``name``): the
-    dateline's town with a compass point before it ("the North Arlington Neighbors
-    association" in a story from ARLINGTON —), no sense of its own lying near the town
-    (North Arlington, New Jersey, is 2,200 km from Arlington, Texas)."""
-    key = normalise(m.text)
+def _quarter_of(key: str, candidates: list[Entry], name: str, town: Entry) -> bool:
+    """Whether the mention of normalised name ``key`` and senses ``candidates`` names a
+    quarter of ``town`` (normalised name ``name``): the dateline's town with a compass point
+    before it ("the North Arlington Neighbors association" in a story from ARLINGTON —), no
+    sense of its own lying near the town (North Arlington, New Jersey, is 2,200 km from
+    Arlington, Texas)."""
     return (
         _QUARTER.sub("", key) == name
         and key != name
-        and all(km(c.lat, c.lon, town.lat, town.lon) > _FAR_KM for c in m.candidates)
+        and all(km(c.lat, c.lon, town.lat, town.lon) > _FAR_KM for c in candidates)
     )
 
 
@@ -2084,21 +2084,19 @@ def geocode_places(doc: Doc) -> None:
     home = next(((normalise(m.text), e) for m, e, _q in picks if m.opens), None)
     # "the City of Richmond's public works department" in a story of Richmond, Kentucky: the
     # town the article names alone, not Virginia's independent city of that name
-    towns: dict[str, Entry] = {}
+    town_named: dict[str, Entry] = {}
     for m, e, _q in picks:
         if e.kind == "city":
-            towns.setdefault(normalise(m.text), e)
+            town_named.setdefault(normalise(m.text), e)
     places: list[Place] = []
     for m, e, q in picks:
-        if not q:
-            e = qualified.get(normalise(m.text)) or next(
-                (d for d in qualified.values() if d in m.candidates), e
-            )
-        if home is not None and home[1].kind == "city" and _quarter_of(m, *home):
-            e = home[1]
         key = normalise(m.text)
-        if key.startswith("city of ") and key[8:] in towns:
-            e = towns[key[8:]]
+        if not q:
+            e = qualified.get(key) or next((d for d in qualified.values() if d in m.candidates), e)
+        if home is not None and home[1].kind == "city" and _quarter_of(key, m.candidates, *home):
+            e = home[1]
+        if key.startswith("city of ") and key[8:] in town_named:
+            e = town_named[key[8:]]
         start_char = doc[m.start].idx
         if e.kind == "city" and _street(doc, m.end):
             # a street named after a town ("2517 Memphis St.") is no place of the gazetteer: a
