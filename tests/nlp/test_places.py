@@ -1535,3 +1535,14 @@ def test_a_place_name_opening_a_street_of_several_words_is_no_place():
         "10000 block of Halls Ferry Road on Tuesday."
     )
     assert not any(name in ("Rasht", "Halls") for _t, name, _cc in places), places
+
+
+def test_a_small_countrys_parish_does_not_outweigh_a_large_city_of_its_name():
+    # Jamaica's parishes Manchester and Portland (a fourteenth of Jamaica's people each) had
+    # weighed as regions do, above Manchester, England and Portland, Oregon.
+    assert _senses("Fans in Manchester celebrated the win.", "Manchester") == {("Manchester", "GB")}
+    assert _senses("The mayor of Portland said the plan was sound.", "Portland") == {
+        ("Portland", "US")
+    }
+    # a first-level region of full weight keeps its bonus: Victoria, Australia's state
+    assert _senses("Floods hit Victoria and New South Wales.", "Victoria") == {("Victoria", "AU")}

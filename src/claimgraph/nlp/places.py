@@ -1089,7 +1089,13 @@ _NAMED_CAPITAL = 6.0  # as much as a qualifying country ("Paris, France")
 
 def _prior(e: Entry) -> float:
     pop = e.population or _REGION_POP.get(e.kind, 1000)
-    return math.log10(max(pop, 10)) + _KIND_BONUS[e.kind] + (_CAPITAL if e.capital else 0.0)
+    bonus = _KIND_BONUS[e.kind]
+    if e.kind == "region" and pop < _REGION_POP["region"]:
+        # a region its country's share makes small ("Manchester", one of Jamaica's fourteen
+        # parishes) weighs as its people only, not as a state does: not above Manchester,
+        # England
+        bonus = 0.0
+    return math.log10(max(pop, 10)) + bonus + (_CAPITAL if e.capital else 0.0)
 
 
 # Prepositions after which a capitalised single name the gazetteer knows as a town is one
