@@ -1546,3 +1546,23 @@ def test_a_small_countrys_parish_does_not_outweigh_a_large_city_of_its_name():
     }
     # a first-level region of full weight keeps its bonus: Victoria, Australia's state
     assert _senses("Floods hit Victoria and New South Wales.", "Victoria") == {("Victoria", "AU")}
+
+
+@pytest.mark.parametrize(
+    ("name", "place"),
+    [
+        # English names of towns GeoNames names in their own language: the other-name penalty
+        # had let a smaller namesake win
+        ("Hanover", ("Hannover", "DE")),  # not Hanover parish, Jamaica
+        ("Bruges", ("Brugge", "BE")),  # not a French village
+        ("Lucerne", ("Luzern", "CH")),
+        ("Odessa", ("Odesa", "UA")),  # not Odessa, Texas …
+    ],
+)
+def test_english_names_of_towns_are_those_towns(name, place):
+    assert _senses(f"The conference in {name} opened on Monday.", name) == {place}
+
+
+def test_an_english_name_still_yields_to_its_state():
+    # … which a state after it still makes the Texas town
+    assert _senses("Police in Odessa, Texas, said.", "Odessa") == {("Odessa", "US")}

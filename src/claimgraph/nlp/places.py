@@ -267,6 +267,7 @@ class Entry:
     kind: str  # alias | continent | country | region | county | city
     admin1: str = ""  # GeoNames admin1 code (regions, counties and cities)
     capital: bool = False
+    named: bool = False  # a town the alias table gives this name ("Hanover": English for Hannover)
 
 
 class Gazetteer:
@@ -590,6 +591,7 @@ def build_gazetteer() -> Gazetteer:
                 int(c["population"] or 0),
                 "city",
                 c["admin1code"],
+                named=True,
             )
         elif kind == "point":
             name, cc, lat, lon, gid, fcl = ref.split(":")
@@ -1312,7 +1314,7 @@ def _scorer(
 
     def score(e: Entry) -> float:
         s = _prior(e)
-        if e.kind == "city" and _saintless(e.name) != own:
+        if e.kind == "city" and not e.named and _saintless(e.name) != own:
             s -= _OTHER_NAME
         if towns:
             if towns[e.country_code or ""]:
