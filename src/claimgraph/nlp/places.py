@@ -794,15 +794,16 @@ def _hamlet(e: Entry) -> bool:
 
 def _place_prefix(doc: Doc, start: int, end: int, gaz: Gazetteer) -> tuple[int, list[Entry]] | None:
     """The longest gazetteer name that opens the tokens ``start:end`` and is followed by
-    another capitalised word: (its end, its candidates)."""
+    another capitalised word: (its end, its candidates). In a street's name only the whole
+    name before the street word counts ("Rest Acres Road" opens with no town's name)."""
     title = titles().get(doc[start].lower_)
+    street = doc[end - 1].lower_ in _STREET_WORDS
     for j in range(end - 1, start, -1):
         nxt = doc[j]
         if not (nxt.is_title or nxt.is_upper) or nxt.is_punct or doc[j - 1].is_punct:
             continue
-        if j < end - 1 and doc[end - 1].lower_ in _STREET_WORDS:
-            continue  # a street's name ("Rest Acres Road"), not a town's and more words'
-
+        if street and j < end - 1:
+            break
         text = doc[start:j].text
         cands = [c for c in _candidates(gaz, text) if not _hamlet(c)]
         if title is not None and title.kind == "person":
